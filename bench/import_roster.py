@@ -1,0 +1,197 @@
+"""Benchmark: import a 100,000-row roster CSV into PostgreSQL, fresh and again unchanged.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import \\
+        .venv/bin/python bench/import_roster.py
+
+The database is created if missing and migrated. Each timed run goes from the file's bytes to
+committed rows (parse + validate + upsert); the median of three runs is reported and written to
+the "Roster import" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_import"
+ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
+RUNS = 3
+SECTION = "## Roster import"
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    server = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username,
+        password=parts.password, dbname="postgres",
+    )  # fmt: skip
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    server.close()
+
+
+def roster_csv(rows: int, seed: int = 7) -> bytes:
+    from portal import demo
+
+    rng = random.Random(seed)
+    nips = demo.NipFactory(rng)
+    units = [name for _, name, _ in demo.COMMON_UNITS]
+    units += [f"Kecamatan {n}" for n in demo.REGIONS[0]["kecamatan"]]
+    units += [f"UPTD Puskesmas {n}" for n in range(1, 40)]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["nip", "nama", "golongan", "jabatan", "kategori_jabatan", "unit", "email",
+                     "telepon", "aktif"])  # fmt: skip
+    for n in range(rows):
+        pppk = n % 4 == 0
+        golongan = rng.choice(["V", "VII", "IX"]) if pppk else rng.choice(["II/c", "III/a", "IV/a"])
+        jabatan, category, _ = rng.choice(demo.STAFF_JOBS)
+        writer.writerow([
+            nips.make(pppk=pppk), demo._name(rng), golongan, jabatan, category,
+            rng.choice(units), f"pegawai{n}@example.go.id", f"0812{n:08d}", "ya",
+        ])  # fmt: skip
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def roster_xlsx(csv_data: bytes) -> bytes:
+    """The same rows as an XLSX. openpyxl writes inline strings, which read slower than the
+    shared strings Excel writes, so this is the slow side of what users upload."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("pegawai")
+    for row in csv.reader(io.StringIO(csv_data.decode("utf-8-sig")), delimiter=";"):
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def timed_import(instansi, data: bytes, name: str) -> tuple[float, object]:
+    from portal import roster
+    from portal.services import import_roster
+
+    start = time.perf_counter()
+    rows = roster.parse(data, name).rows
+    result = import_roster(instansi=instansi, rows=rows, source=name)
+    return time.perf_counter() - start, result
+
+
+def clear(instansi) -> None:
+    """Untimed: the benchmark instansi's roster goes, so the next import starts fresh."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("portal_employee", "portal_unit", "portal_auditevent"):
+            cursor.execute(f"DELETE FROM {table} WHERE instansi_id = %s", [instansi.pk])  # noqa: S608
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    load = os.getloadavg()[0]
+    return (
+        f"nproc {os.cpu_count()}, {model}, Python {platform.python_version()}, "
+        f"load average {load:.1f} at start (the machine is shared with other jobs)"
+    )
+
+
+def write_section(text: str) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    current = path.read_text() if path.exists() else "# Benchmarks\n"
+    start = current.find(SECTION)
+    if start == -1:
+        current = current.rstrip("\n") + "\n\n" + text
+    else:
+        end = current.find("\n## ", start + len(SECTION))
+        current = current[:start] + text + (current[end + 1 :] if end != -1 else "")
+    path.write_text(current.rstrip("\n") + "\n")
+
+
+def main() -> None:
+    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    if not url.startswith("postgres"):
+        sys.exit("DATABASE_URL must point to PostgreSQL")
+    ensure_database(url)
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from portal.models import Instansi
+
+    call_command("migrate", verbosity=0)
+    instansi, _ = Instansi.objects.get_or_create(
+        code="bench",
+        defaults={"kind": "kabupaten", "name": "Pemerintah Kabupaten Bench",
+                  "place_name": "Bench", "time_zone": "Asia/Makassar", "head_title": "Bupati"},
+    )  # fmt: skip
+    host = machine()
+    data = roster_csv(ROWS)
+    xlsx = roster_xlsx(data)
+    fresh, again, fresh_xlsx = [], [], []
+    for _ in range(RUNS):
+        clear(instansi)
+        seconds, result = timed_import(instansi, data, "bench.csv")
+        assert result.created == ROWS and not result.errors, result.summary()
+        fresh.append(seconds)
+        seconds, result = timed_import(instansi, data, "bench.csv")
+        assert result.unchanged == ROWS, result.summary()
+        again.append(seconds)
+        clear(instansi)
+        seconds, result = timed_import(instansi, xlsx, "bench.xlsx")
+        assert result.created == ROWS and not result.errors, result.summary()
+        fresh_xlsx.append(seconds)
+
+    command = "DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import " \
+        ".venv/bin/python bench/import_roster.py"  # fmt: skip
+    csv_label = f"{ROWS:,} rows CSV ({len(data) / 2**20:.1f} MB)"
+    xlsx_label = f"{ROWS:,} rows XLSX ({len(xlsx) / 2**20:.1f} MB)"
+    row = "".join(
+        f"| {label} | {run} | {statistics.median(times):.2f} s | "
+        f"{ROWS / statistics.median(times):,.0f} rows/s |\n"
+        for label, run, times in [
+            (csv_label, "fresh import", fresh),
+            (csv_label, "re-import, nothing changed", again),
+            (xlsx_label, "fresh import", fresh_xlsx),
+        ]
+    )
+    print(row, end="")
+    write_section(
+        f"{SECTION}\n\n"
+        "Parse, validate and upsert a roster file into one instansi (portal.roster.parse + "
+        "portal.services.import_roster), from the file's bytes to committed rows, on "
+        f"PostgreSQL {connection.pg_version // 10000}. Median of {RUNS} runs.\n\n"
+        f"- Machine: {host}\n"
+        f"- Data: {ROWS:,} synthetic ASN (NIPs from portal.demo.NipFactory, 1 in 4 PPPK), "
+        f"as a semicolon CSV with BOM ({len(data):,} bytes) and as an XLSX written by openpyxl "
+        f"({len(xlsx):,} bytes)\n"
+        f"- Command: `{command}`\n\n"
+        "| data | run | median time | throughput |\n|---|---|---|---|\n" + row
+    )
+
+
+if __name__ == "__main__":
+    main()

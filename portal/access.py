@@ -1,0 +1,54 @@
+"""Role checks for views and the get_<thing>_for helpers: scope is decided here, not in views."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import Employee, Instansi, Unit, User
+
+
+def role_required(*roles: str, unit_head: bool = False) -> Callable:
+    """Allow users holding one of `roles` (and unit heads if `unit_head`); 403 for the rest.
+
+    Anonymous users never reach this: LoginRequiredMiddleware sends them to the login page.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            user = request.user
+            if user.role in roles or (unit_head and user.is_unit_head):
+                return view(request, *args, **kwargs)
+            raise PermissionDenied
+
+        return wrapped
+
+    return decorator
+
+
+def asn_required(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_asn:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def get_instansi_for(user: User, pk: int) -> Instansi:
+    return get_object_or_404(Instansi.objects.visible_to(user), pk=pk)
+
+
+def get_unit_for(user: User, pk: int) -> Unit:
+    return get_object_or_404(
+        Unit.objects.visible_to(user).select_related("instansi", "head"), pk=pk
+    )
+
+
+def get_employee_for(user: User, pk: int) -> Employee:
+    return get_object_or_404(
+        Employee.objects.visible_to(user).select_related("instansi", "unit"), pk=pk
+    )

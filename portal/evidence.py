@@ -1,0 +1,213 @@
+"""Tamper-evident, append-only evidence records joined in hash chains.
+
+Every evidence table (signatures, review decisions, ...) subclasses `ChainedRecord`. A record's
+hash covers its canonical payload, its chain position and the previous record's hash; an HMAC
+with a key that lives in the environment (settings.EVIDENCE_HMAC_KEY), not in the database,
+anchors the chain outside the database. Appends to one chain are serialised by locking its
+`ChainHead` row (PostgreSQL) or by SQLite's IMMEDIATE transactions; a unique constraint on
+(chain, prev_hash) makes a fork impossible to store. Database triggers (see `guard_sql`)
+reject UPDATE and DELETE of evidence columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models, transaction
+
+GENESIS = "0" * 64
+
+
+def _default(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    raise TypeError(f"not serialisable in evidence: {type(value).__name__}")
+
+
+def canonical(data: dict[str, Any]) -> bytes:
+    """Sorted-key compact JSON, UTC ISO timestamps, decimals as strings."""
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+    ).encode()
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def anchor(record_hash: str) -> str:
+    return hmac.new(settings.EVIDENCE_HMAC_KEY.encode(), record_hash.encode(), "sha256").hexdigest()
+
+
+class ChainHead(models.Model):
+    """The tip of one chain; its row is the lock that serialises appends."""
+
+    chain = models.CharField(max_length=80, unique=True)
+    seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS)
+
+    def __str__(self) -> str:
+        return f"{self.chain} #{self.seq}"
+
+
+class ImmutableRecord(Exception):
+    pass
+
+
+class ChainedRecord(models.Model):
+    """Base of every evidence table. Subclasses define `chain_key()` and `payload()`."""
+
+    # Columns that are a projection of later events (e.g. a signature's current status) and may
+    # change; everything else is evidence and frozen once written.
+    MUTABLE_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    chain = models.CharField(max_length=80, editable=False)
+    seq = models.BigIntegerField(editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    record_hash = models.CharField(max_length=64, editable=False, unique=True)
+    anchor_hmac = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="%(app_label)s_%(class)s_seq"),
+            models.UniqueConstraint(
+                fields=["chain", "prev_hash"], name="%(app_label)s_%(class)s_no_fork"
+            ),
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            update_fields = set(kwargs.get("update_fields") or ())
+            if not update_fields or not update_fields <= set(self.MUTABLE_FIELDS):
+                raise ImmutableRecord(f"{type(self).__name__} is evidence and cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord(f"{type(self).__name__} is evidence and cannot be deleted")
+
+    def chain_key(self) -> str:
+        raise NotImplementedError
+
+    def payload(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def compute_hash(self) -> str:
+        body = {
+            "chain": self.chain,
+            "seq": self.seq,
+            "prev": self.prev_hash,
+            "data": self.payload(),
+        }
+        return sha256_hex(canonical(body))
+
+    def append(self) -> None:
+        """Join the chain and insert. Must run inside the caller's transaction."""
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("ChainedRecord.append() must run inside transaction.atomic")
+        self.chain = self.chain_key()
+        ChainHead.objects.get_or_create(chain=self.chain)
+        head = ChainHead.objects.select_for_update().get(chain=self.chain)
+        self.seq = head.seq + 1
+        self.prev_hash = head.last_hash
+        self.record_hash = self.compute_hash()
+        self.anchor_hmac = anchor(self.record_hash)
+        self.save(force_insert=True)
+        head.seq, head.last_hash = self.seq, self.record_hash
+        head.save(update_fields=["seq", "last_hash"])
+
+
+@dataclass
+class ChainBreak:
+    chain: str
+    seq: int
+    pk: Any
+    reason: str
+
+
+def verify(model: type[ChainedRecord], chain: str) -> ChainBreak | None:
+    """Recompute one chain from its start; return the first broken record, if any."""
+    prev = GENESIS
+    expected_seq = 1
+    rows: Iterator[ChainedRecord] = (
+        model.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=2000)
+    )
+    for record in rows:
+        if record.seq != expected_seq:
+            return ChainBreak(chain, expected_seq, record.pk, "urutan rantai terputus")
+        if record.prev_hash != prev:
+            return ChainBreak(chain, record.seq, record.pk, "hash sebelumnya tidak cocok")
+        if record.compute_hash() != record.record_hash:
+            return ChainBreak(chain, record.seq, record.pk, "isi catatan berubah")
+        if not hmac.compare_digest(anchor(record.record_hash), record.anchor_hmac):
+            return ChainBreak(chain, record.seq, record.pk, "HMAC tidak cocok")
+        prev = record.record_hash
+        expected_seq += 1
+    head = ChainHead.objects.filter(chain=chain).first()
+    if head is not None and (head.seq != expected_seq - 1 or head.last_hash != prev):
+        return ChainBreak(chain, expected_seq, None, "catatan terakhir hilang")
+    return None
+
+
+def guard_sql(table: str, columns: list[str], mutable: tuple[str, ...] = ()) -> tuple[str, str]:
+    """(PostgreSQL, SQLite) SQL for triggers that reject UPDATE of evidence columns and DELETE.
+
+    The SQLite triggers stand down only while the one-row table `evidence_guard` says so: the
+    test runner's flush of transactional tests sets it (tests/conftest.py). It is not a Django
+    model, so flush never empties it.
+    """
+    frozen = [c for c in columns if c not in mutable]
+    excluded = "".join(f" - '{c}'" for c in mutable)
+    postgres = f"""
+CREATE OR REPLACE FUNCTION {table}_guard() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION 'evidence in {table} cannot be deleted';
+  END IF;
+  IF (to_jsonb(NEW){excluded}) IS DISTINCT FROM (to_jsonb(OLD){excluded}) THEN
+    RAISE EXCEPTION 'evidence in {table} cannot be changed';
+  END IF;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS {table}_guard ON {table};
+CREATE TRIGGER {table}_guard BEFORE UPDATE OR DELETE ON {table}
+  FOR EACH ROW EXECUTE FUNCTION {table}_guard();
+"""
+    on = "(SELECT locked FROM evidence_guard) IS NOT 0"
+    # Table and column names come from model metadata, never from input.
+    sqlite = f"""
+CREATE TABLE IF NOT EXISTS evidence_guard (locked integer NOT NULL);
+INSERT INTO evidence_guard (locked) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM evidence_guard);
+DROP TRIGGER IF EXISTS {table}_no_update;
+CREATE TRIGGER {table}_no_update BEFORE UPDATE OF {", ".join(frozen)} ON {table}
+  WHEN {on} BEGIN SELECT RAISE(ABORT, 'evidence in {table} cannot be changed'); END;
+DROP TRIGGER IF EXISTS {table}_no_delete;
+CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+  WHEN {on} BEGIN SELECT RAISE(ABORT, 'evidence in {table} cannot be deleted'); END;
+"""
+    return postgres, sqlite
+
+
+def install_guard(schema_editor, model: type[models.Model], mutable: tuple[str, ...] = ()) -> None:
+    """For a RunPython migration step: install the triggers for `model` on this database."""
+    columns = [f.column for f in model._meta.concrete_fields]
+    postgres, sqlite = guard_sql(model._meta.db_table, columns, mutable)
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(postgres)
+    elif vendor == "sqlite":
+        for statement in filter(str.strip, sqlite.split(";\n")):
+            schema_editor.execute(statement)

@@ -1,0 +1,87 @@
+"""Forms for password reset and account activation."""
+
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordMixin
+from django.template import loader
+from django.utils.translation import gettext_lazy as _
+
+from . import accounts
+from .models import ActivationCode, User
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with delivery moved to a background task.
+
+    Sending mail inside the request would make the response slower exactly when the address
+    belongs to an account, which tells a visitor whether an email is registered.
+    """
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        subject = " ".join(loader.render_to_string(subject_template_name, context).split())
+        text = loader.render_to_string(email_template_name, context)
+        html = (
+            loader.render_to_string(html_email_template_name, context)
+            if html_email_template_name
+            else ""
+        )
+        accounts.send_email_task.enqueue(subject=subject, text=text, html=html, to=[to_email])
+
+
+class ActivationCodeForm(SetPasswordMixin, forms.Form):
+    """NIP and the code from the activation letter, then the new password twice."""
+
+    error_messages = {
+        **SetPasswordMixin.error_messages,
+        "invalid_code": _(
+            "NIP atau kode aktivasi tidak cocok, sudah dipakai, atau sudah kedaluwarsa. "
+            "Periksa kembali surat aktivasi Anda atau hubungi admin BKD."
+        ),
+    }
+
+    nip = forms.CharField(
+        label=_("NIP atau NI PPPK"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "numeric"}),
+    )
+    code = forms.CharField(
+        label=_("Kode aktivasi"),
+        max_length=20,
+        help_text=_("10 huruf dan angka seperti tertulis pada surat aktivasi."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
+        ),
+    )
+    new_password1, new_password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Kata sandi baru"), label2=_("Ulangi kata sandi baru")
+    )
+
+    activation: ActivationCode | None = None
+
+    def invalid_code_error(self) -> forms.ValidationError:
+        # One message for every failure, so the form never tells whether a NIP is known.
+        return forms.ValidationError(self.error_messages["invalid_code"], code="invalid_code")
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords("new_password1", "new_password2")
+        if self.errors:
+            return cleaned
+        self.activation = accounts.find_activation_code(cleaned["nip"], cleaned["code"])
+        if self.activation is None:
+            raise self.invalid_code_error()
+        employee = self.activation.employee
+        # Validated against the identity the account will carry, so a password equal to the
+        # NIP or name is refused like on every other password form.
+        self.validate_password_for_user(
+            User(username=employee.nip, first_name=employee.name, email=employee.email),
+            "new_password2",
+        )
+        return cleaned

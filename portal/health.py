@@ -1,0 +1,54 @@
+"""Health endpoint for load balancers and monitoring: database, storage and the task queue."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _storage() -> None:
+    name = default_storage.save("health/probe.txt", ContentFile(b"ok"))
+    try:
+        if default_storage.open(name).read() != b"ok":
+            raise OSError("storage read back differs")
+    finally:
+        default_storage.delete(name)
+
+
+def _tasks() -> None:
+    """With the database queue, the queue table must answer; stale work is reported, not fatal."""
+    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.exists()
+
+
+CHECKS = {"database": _database, "storage": _storage, "tasks": _tasks}
+
+
+@never_cache
+@login_not_required
+@require_GET
+def health(request):
+    results, ok = {}, True
+    for name, check in CHECKS.items():
+        started = time.perf_counter()
+        try:
+            check()
+            results[name] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+        except Exception as exc:  # noqa: BLE001 - any failure is a health result, not a 500
+            ok = False
+            results[name] = {"ok": False, "error": type(exc).__name__}
+    return JsonResponse({"ok": ok, "checks": results}, status=200 if ok else 503)

@@ -1,0 +1,159 @@
+"""Writes of the core app that touch several models at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from . import audit
+from .models import Employee, Instansi, Unit, User
+from .roster import BATCH_SIZE, RosterRow, RowError, guess_unit_kind, mark_foreign_nips, unit_key
+
+# Fields the roster file owns; everything else on Employee (user links, unit headship) is kept.
+ROSTER_FIELDS = [
+    "instansi", "unit", "kind", "name", "golongan", "jabatan", "jabatan_category", "email",
+    "phone", "is_active",
+]  # fmt: skip
+_ATTNAMES = [Employee._meta.get_field(name).attname for name in ROSTER_FIELDS]
+_NAME, _ACTIVE = _ATTNAMES.index("name"), _ATTNAMES.index("is_active")
+MISSING_LIST_LIMIT = 1000
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    units_created: list[str] = field(default_factory=list)
+    missing_count: int = 0
+    # Active employees of the instansi not in the file ("tidak ada di berkas"): listed, never
+    # changed, because a missing row is as likely a cut-off export as a real departure.
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    rejected: bool = False
+    skipped_rows: int = 0
+
+    def summary(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "error_count": len(self.errors),
+            "skipped_rows": self.skipped_rows,
+            "units_created": self.units_created,
+            "missing_count": self.missing_count,
+            "rejected": self.rejected,
+        }
+
+
+def import_roster(
+    *,
+    instansi: Instansi,
+    rows: list[RosterRow],
+    actor: User | None = None,
+    allow_partial: bool = False,
+    source: str = "",
+    request=None,
+) -> ImportResult:
+    """Upsert the roster of one instansi by NIP; all or nothing unless `allow_partial`.
+
+    Rows with errors make the whole import a no-op, or with `allow_partial` are skipped.
+    NIPs held by another instansi are added to the rows' errors here.
+    """
+    result = ImportResult()
+    with transaction.atomic():
+        # One import per instansi at a time: two at once would race to create the same units.
+        Instansi.objects.select_for_update().get(pk=instansi.pk)
+        # Current roster values as plain tuples: comparing 100,000 rows is then cheap, and only
+        # new or changed rows become model instances.
+        existing = {
+            values[0]: values[1:]
+            for values in Employee.objects.filter(instansi=instansi).values_list("nip", *_ATTNAMES)
+        }
+        mark_foreign_nips([row for row in rows if row.nip not in existing], instansi.pk)
+        result.errors = [error for row in rows for error in row.errors]
+        good = [row for row in rows if not row.errors]
+        result.skipped_rows = len(rows) - len(good)
+        if result.errors and not allow_partial:
+            result.rejected = True
+            return result
+
+        units = _units_for(instansi, good, result)
+        to_write: list[Employee] = []
+        for row in good:
+            current = existing.get(row.nip)
+            values = _values_from(row, instansi, units, current)
+            if current is None:
+                result.created += 1
+            elif values != current:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+                continue
+            to_write.append(Employee(nip=row.nip, **dict(zip(_ATTNAMES, values, strict=True))))
+        Employee.objects.bulk_create(
+            to_write,
+            batch_size=BATCH_SIZE,
+            update_conflicts=True,
+            unique_fields=["nip"],
+            update_fields=[*ROSTER_FIELDS, "updated_at"],
+        )
+
+        in_file = {row.nip for row in rows}
+        missing = sorted(
+            (values[_NAME], nip)
+            for nip, values in existing.items()
+            if values[_ACTIVE] and nip not in in_file
+        )
+        result.missing_count = len(missing)
+        result.missing = [(nip, name) for name, nip in missing[:MISSING_LIST_LIMIT]]
+        audit.record(
+            "roster_import",
+            actor=actor,
+            instansi=instansi,
+            target=source,
+            request=request,
+            **result.summary(),
+        )
+    return result
+
+
+def _units_for(instansi: Instansi, rows: list[RosterRow], result: ImportResult) -> dict[str, int]:
+    """Unit ids by normalised name, creating the units the file names for the first time."""
+    units = {
+        unit_key(name): pk
+        for pk, name in Unit.objects.filter(instansi=instansi).values_list("pk", "name")
+    }
+    new: dict[str, Unit] = {}
+    for row in rows:
+        key = unit_key(row.unit)
+        if key not in units and key not in new:
+            new[key] = Unit(
+                instansi=instansi, name=row.unit, kind=row.unit_kind or guess_unit_kind(row.unit)
+            )
+    for key, unit in zip(new, Unit.objects.bulk_create(new.values()), strict=True):
+        units[key] = unit.pk
+    result.units_created = sorted(unit.name for unit in new.values())
+    return units
+
+
+def _values_from(
+    row: RosterRow, instansi: Instansi, units: dict[str, int], current: tuple | None
+) -> tuple:
+    """The row as a tuple in _ATTNAMES order; a blank aktif keeps the current status."""
+    is_active = row.is_active
+    if is_active is None:
+        is_active = current[_ACTIVE] if current else True
+    return (
+        instansi.pk,
+        units[unit_key(row.unit)],
+        row.kind,
+        row.name,
+        row.golongan,
+        row.jabatan,
+        row.jabatan_category,
+        row.email,
+        row.phone,
+        is_active,
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views_roster
+
+app_name = "portal"
+urlpatterns = [
+    path("impor/", views_roster.roster_import, name="roster_import"),
+    path("impor/hasil/", views_roster.roster_import_result, name="roster_import_result"),
+    path(
+        "impor/templat.<str:fmt>",
+        views_roster.roster_template,
+        name="roster_template",
+    ),
+]

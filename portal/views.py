@@ -1,0 +1,78 @@
+from django.contrib.auth import views as auth_views
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .access import role_required
+from .audit import record
+from .forms import LoginForm
+from .models import Employee, Instansi, Unit, User
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = self.request.user
+        # Administrator sessions are audited; the thousands of ASN logins are not admin actions.
+        if user.role:
+            record("login", actor=user, target=user.username, request=self.request)
+        return response
+
+
+@require_GET
+def home(request):
+    """Each role lands on the page of its daily job."""
+    user = request.user
+    if user.is_auditor:
+        return auditor_home(request)
+    if user.role in User.INSTANSI_ROLES:
+        return instansi_home(request)
+    if user.is_asn:
+        from pledges.views import asn_home
+
+        return asn_home(request)
+    return render(request, "portal/home_empty.html")
+
+
+def instansi_home(request):
+    user = request.user
+    instansi = user.instansi
+    employees = Employee.objects.filter(instansi=instansi)
+    stats = employees.aggregate(
+        total=Count("pk", filter=Q(is_active=True)),
+        pns=Count("pk", filter=Q(is_active=True, kind="PNS")),
+        pppk=Count("pk", filter=Q(is_active=True, kind="PPPK")),
+        inactive=Count("pk", filter=Q(is_active=False)),
+    )
+    units = Unit.objects.filter(instansi=instansi)
+    return render(
+        request,
+        "portal/home_instansi.html",
+        {
+            "instansi": instansi,
+            "stats": stats,
+            "unit_count": units.count(),
+            "units_without_head": units.filter(head__isnull=True).order_by("name"),
+        },
+    )
+
+
+@role_required(User.Role.AUDITOR)
+def auditor_home(request):
+    instansi_list = Instansi.objects.annotate(
+        employee_count=Count("employees", filter=Q(employees__is_active=True), distinct=True),
+    ).order_by("name")
+    return render(request, "portal/home_auditor.html", {"instansi_list": instansi_list})
+
+
+def ratelimited(request, exception=None):
+    return HttpResponse(
+        render_to_string("429.html", {"message": _("Terlalu banyak permintaan.")}, request),
+        status=429,
+    )

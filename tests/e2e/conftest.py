@@ -1,0 +1,27 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
+            "args": CHROMIUM_ARGS}  # fmt: skip
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_serves_no_media():
+    """MEDIA_URL is None (media goes through permission-checked views only), which the live
+    server's media handler cannot parse; a URL on another host makes it serve nothing."""
+    from django.test.utils import override_settings
+
+    with override_settings(MEDIA_URL="http://media.invalid/"):
+        yield
