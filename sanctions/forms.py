@@ -1,0 +1,261 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal import nip as nip_mod
+from portal.models import Employee, Instansi, Unit
+
+from .models import (
+    Appeal,
+    Case,
+    Level,
+    OfficialCategory,
+    ReportingBody,
+    SanctionType,
+    Stage,
+    ViolationType,
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none was chosen)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def not_in_future(value):
+    if value > timezone.localdate():
+        raise forms.ValidationError(_("Tanggal tidak boleh di masa depan."))
+
+
+class CaseForm(forms.Form):
+    nip = forms.CharField(
+        label=_("NIP / NI PPPK pegawai terlapor"),
+        max_length=40,
+        help_text=_("18 digit, boleh dengan spasi."),
+    )
+    reporting_body = forms.ModelChoiceField(
+        label=_("Sumber laporan"), queryset=ReportingBody.objects.filter(is_active=True)
+    )
+    source_reference = forms.CharField(
+        label=_("Nomor rekomendasi/laporan"), max_length=120, required=False
+    )
+    received_on = forms.DateField(
+        label=_("Tanggal diterima"), widget=DateInput(), validators=[not_in_future]
+    )
+    violations = forms.ModelMultipleChoiceField(
+        label=_("Pelanggaran"),
+        queryset=ViolationType.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_text = forms.CharField(label=_("Uraian pelanggaran lain"), max_length=300, required=False)
+    description = forms.CharField(
+        label=_("Uraian kejadian"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    evidence = MultipleFileField(label=_("Berkas bukti (PDF, PNG, JPEG; boleh lebih dari satu)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def clean_nip(self) -> Employee:
+        digits = nip_mod.normalize(self.cleaned_data["nip"])
+        employee = (
+            Employee.objects.visible_to(self.user)
+            .select_related("instansi", "unit")
+            .filter(nip=digits)
+            .first()
+        )
+        if employee is None:
+            raise forms.ValidationError(_("Pegawai dengan NIP ini tidak ada di instansi Anda."))
+        return employee
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("violations") or []
+        if any(v.requires_text for v in chosen) and not data.get("other_text", "").strip():
+            self.add_error("other_text", _("Uraikan pelanggaran lain."))
+        return data
+
+    def violation_pairs(self) -> list[tuple[ViolationType, str]]:
+        text = self.cleaned_data.get("other_text", "")
+        return [(v, text if v.requires_text else "") for v in self.cleaned_data["violations"]]
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Berkas bukti (PDF, PNG, JPEG)"))
+    description = forms.CharField(label=_("Keterangan"), max_length=200, required=False)
+
+
+def sanction_choices(kinds, employee_kind):
+    qs = SanctionType.objects.filter(is_active=True, kind__in=kinds)
+    flag = "for_pppk" if employee_kind == Employee.Kind.PPPK else "for_pns"
+    return qs.filter(**{flag: True})
+
+
+class StageForm(forms.Form):
+    """The form for one step of a case; extra fields depend on the target stage."""
+
+    occurred_on = forms.DateField(
+        label=_("Tanggal"), widget=DateInput(), validators=[not_in_future]
+    )
+    note = forms.CharField(
+        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachment = MultipleFileField(label=_("Lampiran (PDF, PNG, JPEG; boleh lebih dari satu)"))
+
+    def __init__(self, *args, case: Case, to_stage: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.to_stage = to_stage
+        self.fields["occurred_on"].initial = timezone.localdate(timezone=case.instansi.tz)
+        kind = case.employee_kind
+        if to_stage == Stage.PEMERIKSAAN:
+            self.fields["examination_team"] = forms.CharField(
+                label=_("Tim pemeriksa (satu nama dan jabatan per baris)"),
+                required=False,
+                initial=case.examination_team,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        if to_stage == Stage.KEPUTUSAN:
+            self.fields["level"] = forms.ChoiceField(
+                label=_("Tingkat hukuman disiplin"),
+                choices=[("", _("— tanpa hukuman disiplin —")), *Level.choices],
+                required=False,
+                initial=case.heaviest_level(),
+            )
+            self.fields["sanction_type"] = forms.ModelChoiceField(
+                label=_("Jenis hukuman / keputusan"),
+                queryset=sanction_choices(
+                    [
+                        SanctionType.Kind.DISCIPLINARY,
+                        SanctionType.Kind.PPPK,
+                        SanctionType.Kind.PTDH,
+                    ],
+                    kind,
+                ),
+                required=False,
+            )
+            self.fields["imposed_type"] = forms.ModelChoiceField(
+                label=_("Dijatuhkan sebagai pengganti sementara (tingkat sedang)"),
+                queryset=sanction_choices([SanctionType.Kind.INTERIM], kind),
+                required=False,
+            )
+            self.fields["ethics_type"] = forms.ModelChoiceField(
+                label=_("Sanksi moral (kode etik)"),
+                queryset=sanction_choices([SanctionType.Kind.ETHICS], kind),
+                required=False,
+            )
+            self.fields["sk_number"] = forms.CharField(label=_("Nomor SK"), max_length=120)
+            self.fields["sk_date"] = forms.DateField(
+                label=_("Tanggal SK"), widget=DateInput(), validators=[not_in_future]
+            )
+            self.fields["official_name"] = forms.CharField(
+                label=_("Nama pejabat yang menjatuhkan"), max_length=200
+            )
+            self.fields["official_nip"] = forms.CharField(
+                label=_("NIP pejabat"), max_length=18, required=False
+            )
+            self.fields["official_title"] = forms.CharField(
+                label=_("Jabatan pejabat"), max_length=200
+            )
+            self.fields["official_category"] = forms.ChoiceField(
+                label=_("Kedudukan pejabat"), choices=OfficialCategory.choices
+            )
+        if case.stage in (Stage.KEBERATAN, Stage.BANDING):
+            outcomes = Appeal.Outcome.choices
+            if to_stage == Stage.SELESAI:
+                outcomes = [c for c in outcomes if c[0] == Appeal.Outcome.ANNULLED]
+            else:
+                outcomes = [c for c in outcomes if c[0] != Appeal.Outcome.ANNULLED]
+            self.fields["outcome"] = forms.ChoiceField(
+                label=_("Hasil upaya administratif"), choices=outcomes
+            )
+            self.fields["new_sanction_type"] = forms.ModelChoiceField(
+                label=_("Hukuman baru (bila diperingan/diperberat)"),
+                queryset=sanction_choices(
+                    [SanctionType.Kind.DISCIPLINARY, SanctionType.Kind.PPPK], kind
+                ),
+                required=False,
+            )
+        if to_stage == Stage.TIDAK_TERBUKTI:
+            self.fields["note"].required = True
+
+    def decision_data(self) -> dict | None:
+        if self.to_stage != Stage.KEPUTUSAN:
+            return None
+        keys = ["level", "sanction_type", "imposed_type", "ethics_type", "sk_number", "sk_date",
+                "official_name", "official_nip", "official_title", "official_category"]  # fmt: skip
+        return {k: self.cleaned_data.get(k) for k in keys}
+
+    def appeal_data(self) -> dict | None:
+        if "outcome" not in self.fields:
+            return None
+        return {
+            "outcome": self.cleaned_data.get("outcome"),
+            "new_sanction_type": self.cleaned_data.get("new_sanction_type"),
+        }
+
+
+class CaseFilterForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Tahap"), required=False)
+    level = forms.ChoiceField(label=_("Tingkat"), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit kerja"), queryset=Unit.objects.none(), required=False
+    )
+    jabatan_category = forms.ChoiceField(label=_("Kategori jabatan"), required=False)
+    reporting_body = forms.ModelChoiceField(
+        label=_("Sumber laporan"), queryset=ReportingBody.objects.all(), required=False
+    )
+    instansi = forms.ModelChoiceField(
+        label=_("Instansi"), queryset=Instansi.objects.all(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        blank = [("", _("Semua"))]
+        self.fields["stage"].choices = blank + Stage.choices
+        self.fields["level"].choices = blank + Level.choices
+        self.fields["jabatan_category"].choices = blank + Employee.JabatanCategory.choices
+        for name in ("unit", "reporting_body", "instansi"):
+            self.fields[name].empty_label = _("Semua")
+        if user.is_auditor:
+            del self.fields["unit"]
+        else:
+            del self.fields["instansi"]
+            self.fields["unit"].queryset = Unit.objects.visible_to(user)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def filter(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        lookups = {
+            "stage": data.get("stage"),
+            "decision__level": data.get("level"),
+            "unit": data.get("unit"),
+            "jabatan_category": data.get("jabatan_category"),
+            "reporting_body": data.get("reporting_body"),
+            "instansi": data.get("instansi"),
+        }
+        return qs.filter(**{k: v for k, v in lookups.items() if v})

@@ -1,0 +1,485 @@
+"""Discipline cases (PP 94/2021) and the legal catalogues they draw on.
+
+Catalogues (sanction and violation types, reporting bodies, holidays, deadlines) are data loaded
+by migration 0002 and editable in the admin: several values are unverified secondary-source facts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Employee, Instansi, Unit, User
+from portal.nip import format_nip
+
+
+class Level(models.TextChoices):
+    RINGAN = "ringan", _("Ringan")
+    SEDANG = "sedang", _("Sedang")
+    BERAT = "berat", _("Berat")
+
+
+LEVEL_RANK = {Level.RINGAN: 1, Level.SEDANG: 2, Level.BERAT: 3}
+
+
+class SanctionType(models.Model):
+    """One outcome a case can end with: a PP 94 sanction, an interim substitute, a moral
+    (ethics) sanction, PPPK contract termination or PTDH."""
+
+    class Kind(models.TextChoices):
+        DISCIPLINARY = "disiplin", _("Hukuman disiplin PP 94/2021")
+        INTERIM = "pengganti", _("Pengganti sementara (sedang)")
+        ETHICS = "etik", _("Sanksi moral (kode etik)")
+        PPPK = "pppk", _("Pemutusan hubungan perjanjian kerja PPPK")
+        PTDH = "ptdh", _("Pemberhentian tidak dengan hormat (bukan hukuman disiplin)")
+
+    class AppealRoute(models.TextChoices):
+        NONE = "", _("Tidak ada")
+        KEBERATAN = "keberatan", _("Keberatan kepada PPK")
+        BANDING = "banding", _("Banding administratif kepada BPASN")
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    level = models.CharField(_("tingkat"), max_length=8, choices=Level.choices, blank=True)
+    severity = models.PositiveSmallIntegerField(
+        _("urutan berat"), help_text=_("Makin besar makin berat, dalam satu jenis.")
+    )
+    duration_months = models.PositiveSmallIntegerField(_("lama (bulan)"), null=True, blank=True)
+    percentage = models.DecimalField(
+        _("persentase"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    for_pns = models.BooleanField(_("berlaku untuk PNS"), default=True)
+    for_pppk = models.BooleanField(_("berlaku untuk PPPK"), default=True)
+    appeal_route = models.CharField(
+        _("upaya administratif"), max_length=10, choices=AppealRoute.choices, blank=True
+    )
+    legal_basis = models.CharField(_("dasar hukum"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("jenis hukuman")
+        verbose_name_plural = _("jenis hukuman")
+        ordering = ["kind", "severity"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def applies_to(self, employee_kind: str) -> bool:
+        return self.for_pppk if employee_kind == Employee.Kind.PPPK else self.for_pns
+
+
+class ViolationType(models.Model):
+    class Group(models.TextChoices):
+        NEUTRALITY = "netralitas", _("Netralitas (Pasal 5 huruf n)")
+        ETHICS = "etik", _("Kode etik (SKB 2022)")
+        ATTENDANCE = "kehadiran", _("Kehadiran")
+        OTHER = "lainnya", _("Lainnya")
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    group = models.CharField(_("kelompok"), max_length=12, choices=Group.choices)
+    name = models.CharField(_("uraian"), max_length=300)
+    default_level = models.CharField(
+        _("tingkat hukuman disiplin"),
+        max_length=8,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("Kosong bila pelanggaran ini tidak menentukan tingkat hukuman disiplin."),
+    )
+    suggested_sanction = models.ForeignKey(
+        SanctionType,
+        verbose_name=_("hukuman yang sesuai"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Untuk skala hari tidak masuk kerja."),
+    )
+    requires_text = models.BooleanField(_("wajib uraian bebas"), default=False)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    legal_basis = models.CharField(_("dasar hukum"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("jenis pelanggaran")
+        verbose_name_plural = _("jenis pelanggaran")
+        ordering = ["group", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportingBody(models.Model):
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("sumber laporan")
+        verbose_name_plural = _("sumber laporan")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Holiday(models.Model):
+    class Kind(models.TextChoices):
+        NATIONAL = "libur", _("Libur nasional")
+        CUTI_BERSAMA = "cuti_bersama", _("Cuti bersama")
+
+    date = models.DateField(_("tanggal"), unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=14, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("hari libur")
+        verbose_name_plural = _("hari libur")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class DeadlineRule(models.Model):
+    class Key(models.TextChoices):
+        PANGGILAN_1 = "panggilan_1", _("Pemeriksaan setelah panggilan I")
+        PANGGILAN_2 = "panggilan_2", _("Pemeriksaan setelah panggilan II")
+        PENYAMPAIAN = "penyampaian", _("Penyampaian keputusan")
+        BERLAKU = "berlaku", _("Keputusan mulai berlaku")
+        KEBERATAN_FILE = "keberatan_ajuan", _("Batas pengajuan keberatan")
+        KEBERATAN_DECIDE = "keberatan_putus", _("Keputusan atas keberatan")
+        BANDING_FILE = "banding_ajuan", _("Batas pengajuan banding administratif")
+        BANDING_DECIDE = "banding_putus", _("Keputusan atas banding administratif")
+
+    key = models.CharField(_("kunci"), max_length=20, choices=Key.choices, unique=True)
+    days = models.PositiveSmallIntegerField(_("jumlah hari"))
+    working_days = models.BooleanField(
+        _("hari kerja"), help_text=_("Tidak dicentang: hari kalender.")
+    )
+    legal_basis = models.CharField(_("dasar hukum"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("tenggat")
+        verbose_name_plural = _("tenggat")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.get_key_display()
+
+
+class Stage(models.TextChoices):
+    TELAAH = "telaah", _("Telaah")
+    PANGGILAN_1 = "panggilan_1", _("Panggilan I")
+    PANGGILAN_2 = "panggilan_2", _("Panggilan II")
+    PEMERIKSAAN = "pemeriksaan", _("Pemeriksaan")
+    BAP = "bap", _("Berita Acara Pemeriksaan")
+    KEPUTUSAN = "keputusan", _("Keputusan")
+    PENYAMPAIAN = "penyampaian", _("Penyampaian keputusan")
+    KEBERATAN = "keberatan", _("Keberatan kepada PPK")
+    BANDING = "banding", _("Banding administratif kepada BPASN")
+    BERLAKU = "berlaku", _("Berlaku")
+    SELESAI = "selesai", _("Selesai")
+    TIDAK_TERBUKTI = "tidak_terbukti", _("Tidak terbukti")
+
+
+# The process of PP 94/2021: a second summons is optional, a missed second summons lets the
+# decision rest on the evidence, and the appeal branch returns to "berlaku" or ends the case.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Stage.TELAAH: (Stage.PANGGILAN_1, Stage.TIDAK_TERBUKTI),
+    Stage.PANGGILAN_1: (Stage.PANGGILAN_2, Stage.PEMERIKSAAN),
+    Stage.PANGGILAN_2: (Stage.PEMERIKSAAN, Stage.KEPUTUSAN),
+    Stage.PEMERIKSAAN: (Stage.BAP,),
+    Stage.BAP: (Stage.KEPUTUSAN, Stage.TIDAK_TERBUKTI),
+    Stage.KEPUTUSAN: (Stage.PENYAMPAIAN,),
+    Stage.PENYAMPAIAN: (Stage.BERLAKU, Stage.KEBERATAN, Stage.BANDING),
+    Stage.KEBERATAN: (Stage.BERLAKU, Stage.SELESAI),
+    Stage.BANDING: (Stage.BERLAKU, Stage.SELESAI),
+    Stage.BERLAKU: (Stage.SELESAI,),
+    Stage.SELESAI: (),
+    Stage.TIDAK_TERBUKTI: (),
+}
+CLOSED_STAGES = (Stage.SELESAI, Stage.TIDAK_TERBUKTI)
+
+
+class CaseQuerySet(models.QuerySet):
+    READ_ROLES = (User.Role.BKD, User.Role.INSPEKTORAT, User.Role.SEKDA)
+
+    def visible_to(self, user) -> CaseQuerySet:
+        """BKD, Inspektorat and Sekda see their instansi, the auditor all; ASN nothing."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_auditor:
+            return self.all()
+        if user.role in self.READ_ROLES:
+            return self.filter(instansi_id=user.instansi_id)
+        return self.none()
+
+    def open(self) -> CaseQuerySet:
+        return self.exclude(stage__in=CLOSED_STAGES)
+
+    def overdue(self, today: datetime.date) -> CaseQuerySet:
+        return self.open().filter(due_on__lt=today)
+
+
+class Case(models.Model):
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="cases")
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("pegawai terlapor"), on_delete=models.PROTECT, related_name="cases"
+    )
+    # Identity as reported: the roster may change later, the case must not.
+    employee_snapshot = models.JSONField(_("identitas saat dilaporkan"))
+    unit = models.ForeignKey(Unit, verbose_name=_("unit kerja"), on_delete=models.PROTECT)
+    employee_kind = models.CharField(_("jenis ASN"), max_length=4, choices=Employee.Kind.choices)
+    jabatan_category = models.CharField(
+        _("kategori jabatan"), max_length=16, choices=Employee.JabatanCategory.choices, blank=True
+    )
+    reporting_body = models.ForeignKey(
+        ReportingBody, verbose_name=_("sumber laporan"), on_delete=models.PROTECT
+    )
+    source_reference = models.CharField(_("nomor rekomendasi/laporan"), max_length=120, blank=True)
+    received_on = models.DateField(_("tanggal diterima"))
+    description = models.TextField(_("uraian kejadian"))
+    examination_team = models.TextField(
+        _("tim pemeriksa"), blank=True, help_text=_("Satu nama dan jabatan per baris.")
+    )
+    examined_on = models.DateField(_("tanggal pemeriksaan"), null=True, blank=True)
+    stage = models.CharField(_("tahap"), max_length=16, choices=Stage.choices, default=Stage.TELAAH)
+    stage_entered_on = models.DateField(_("tanggal tahap"))
+    due_on = models.DateField(_("tenggat"), null=True, blank=True)
+    due_key = models.CharField(
+        _("jenis tenggat"), max_length=20, choices=DeadlineRule.Key.choices, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kasus disiplin")
+        verbose_name_plural = _("kasus disiplin")
+        ordering = ["-received_on", "-pk"]
+        indexes = [
+            models.Index(fields=["instansi", "stage"], name="case_stage_idx"),
+            models.Index(fields=["instansi", "due_on"], name="case_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.employee_snapshot.get('name', '')}"
+
+    @property
+    def nip_display(self) -> str:
+        return format_nip(self.employee_snapshot.get("nip", ""))
+
+    @property
+    def allowed_next(self) -> tuple[str, ...]:
+        return TRANSITIONS[self.stage]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage in CLOSED_STAGES
+
+    def current_sanction(self) -> SanctionType | None:
+        """The disciplinary outcome in force: the decision's, as changed by any appeal."""
+        try:
+            decision = self.decision
+        except Decision.DoesNotExist:
+            return None
+        current = decision.effective_type
+        for appeal in self.appeals.all():
+            if appeal.outcome == Appeal.Outcome.ANNULLED:
+                current = None
+            elif appeal.new_sanction_type_id:
+                current = appeal.new_sanction_type
+        return current
+
+    def heaviest_level(self) -> str:
+        """The heaviest default level among the violations: one sanction covers them all."""
+        levels = [v.violation_type.default_level for v in self.violations.all()]
+        ranked = [lvl for lvl in levels if lvl]
+        return max(ranked, key=lambda lvl: LEVEL_RANK[lvl]) if ranked else ""
+
+
+class CaseViolation(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="violations")
+    violation_type = models.ForeignKey(
+        ViolationType, verbose_name=_("jenis pelanggaran"), on_delete=models.PROTECT
+    )
+    other_text = models.CharField(_("uraian pelanggaran lain"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("pelanggaran")
+        verbose_name_plural = _("pelanggaran")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "violation_type"],
+                condition=Q(other_text=""),
+                name="case_violation_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.other_text or self.violation_type.name
+
+
+class CaseEvent(models.Model):
+    """One step of a case. Append-only: the history of a case is evidence."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=16, choices=Stage.choices)
+    occurred_on = models.DateField(_("tanggal"))
+    note = models.TextField(_("catatan"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("riwayat tahap")
+        verbose_name_plural = _("riwayat tahap")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_stage} -> {self.to_stage}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            raise ValueError("CaseEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("CaseEvent is append-only")
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # The client's file name never reaches the file system: only the checked extension does.
+    return f"sanctions/evidence/{instance.case_id}/{uuid.uuid4().hex}{PurePath(filename).suffix}"
+
+
+class Evidence(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(upload_to=evidence_path)
+    original_name = models.CharField(_("nama berkas"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("keterangan"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bukti")
+        verbose_name_plural = _("bukti")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class OfficialCategory(models.TextChoices):
+    PPK = "ppk", _("PPK (Bupati/Wali Kota/Gubernur)")
+    JPT_PRATAMA = "jpt_pratama", _("JPT Pratama (kepala perangkat daerah)")
+    ADMINISTRATOR = "administrator", _("Administrator (mis. camat)")
+    PENGAWAS = "pengawas", _("Pengawas")
+
+
+class Decision(models.Model):
+    """The decision of a case: at most one disciplinary (or PPPK/PTDH) outcome, plus an
+    optional ethics outcome."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="decision")
+    level = models.CharField(_("tingkat hukuman"), max_length=8, choices=Level.choices, blank=True)
+    sanction_type = models.ForeignKey(
+        SanctionType,
+        verbose_name=_("jenis hukuman"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    imposed_type = models.ForeignKey(
+        SanctionType,
+        verbose_name=_("hukuman yang dijatuhkan (pengganti)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ethics_type = models.ForeignKey(
+        SanctionType,
+        verbose_name=_("sanksi moral"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sk_number = models.CharField(_("nomor SK"), max_length=120)
+    sk_date = models.DateField(_("tanggal SK"))
+    official_name = models.CharField(_("nama pejabat yang menjatuhkan"), max_length=200)
+    official_nip = models.CharField(_("NIP pejabat"), max_length=18, blank=True)
+    official_title = models.CharField(_("jabatan pejabat"), max_length=200)
+    official_category = models.CharField(
+        _("kedudukan pejabat"), max_length=16, choices=OfficialCategory.choices
+    )
+    authority_warning = models.BooleanField(_("di luar kewenangan"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("keputusan")
+        verbose_name_plural = _("keputusan")
+
+    def __str__(self) -> str:
+        return self.sk_number
+
+    @property
+    def effective_type(self) -> SanctionType | None:
+        return self.imposed_type or self.sanction_type
+
+
+class Appeal(models.Model):
+    class Kind(models.TextChoices):
+        KEBERATAN = "keberatan", _("Keberatan")
+        BANDING = "banding", _("Banding administratif")
+
+    class Outcome(models.TextChoices):
+        UPHELD = "dikuatkan", _("Dikuatkan")
+        LIGHTENED = "diperingan", _("Diperingan")
+        HEAVIER = "diperberat", _("Diperberat")
+        ANNULLED = "dibatalkan", _("Dibatalkan")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    filed_on = models.DateField(_("tanggal diajukan"))
+    outcome = models.CharField(_("hasil"), max_length=12, choices=Outcome.choices, blank=True)
+    decided_on = models.DateField(_("tanggal diputus"), null=True, blank=True)
+    new_sanction_type = models.ForeignKey(
+        SanctionType,
+        verbose_name=_("hukuman setelah upaya administratif"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("upaya administratif")
+        verbose_name_plural = _("upaya administratif")
+        ordering = ["filed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.case_id}"

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sanctions"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("baru/", views.case_create, name="create"),
+    path("rekap/", views.dashboard, name="dashboard"),
+    path("terlambat/", views.overdue, name="overdue"),
+    path("ekspor.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+    path("ekspor.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/tahap/<str:stage>/", views.case_transition, name="transition"),
+    path("<int:pk>/bukti/", views.evidence_upload, name="evidence_upload"),
+    path("<int:pk>/bukti/<int:evidence_id>/", views.evidence_download, name="evidence"),
+    path("<int:pk>/sk.pdf", views.sk_pdf, name="sk_pdf"),
+    path("<int:pk>/bap.pdf", views.bap_pdf, name="bap_pdf"),
+]
