@@ -5,10 +5,12 @@ Used by `manage.py seed_demo`, the browser tests and the benchmarks; determinist
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Employee, Instansi, Unit, User
 
@@ -151,6 +153,7 @@ def seed(*, staff_per_unit: int = 8, seed: int = 2024) -> list[DemoLogin]:
         )
         if created:
             _populate(instansi, region, rng, nips, staff_per_unit)
+        _open_campaign(instansi)
         logins += _region_logins(instansi)
     auditor, _ = User.objects.get_or_create(
         username="auditor", defaults={"role": User.Role.AUDITOR, "first_name": "Auditor Nasional"}
@@ -247,6 +250,22 @@ def _populate(instansi, region, rng, nips, staff_per_unit) -> None:
         unit.head = heads[unit.name]
         unit.head_title = head_title or heads[unit.name].jabatan
     Unit.objects.bulk_update([u for u, _ in units] + kelurahan, ["head", "head_title"])
+
+
+def _open_campaign(instansi: Instansi) -> None:
+    """An ikrar campaign open from a week ago, so the demo can be signed right away."""
+    from pledges.models import IKRAR_POINTS, Campaign
+
+    if Campaign.objects.filter(instansi=instansi).exists():
+        return
+    today = timezone.localdate()
+    Campaign.objects.create(
+        instansi=instansi,
+        title="Pemilu dan Pemilihan Tahun 2024",
+        opens_on=today - dt.timedelta(days=7),
+        closes_on=today + dt.timedelta(days=60),
+        ikrar_points=list(IKRAR_POINTS),
+    )
 
 
 def _region_logins(instansi: Instansi) -> list[DemoLogin]:

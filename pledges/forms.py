@@ -1,0 +1,183 @@
+"""Forms of the pledges app: campaign text, signing, and the public verification checks."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CODE_LENGTH, Campaign, Signature, normalize_code
+
+MAX_POINTS = 20
+MAX_POINT_CHARS = 1000
+MAX_VERIFY_UPLOAD = 10 * 2**20
+
+
+class PointsField(forms.CharField):
+    """The points of an ikrar or pakta as a textarea, one point per line."""
+
+    widget = forms.Textarea(attrs={"rows": 8})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        if isinstance(value, list):  # a disabled field cleans its stored initial value
+            return value
+        text = super().to_python(value)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def validate(self, value: list[str]) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(_("Isi minimal satu butir."), code="required")
+        if len(value) > MAX_POINTS:
+            raise forms.ValidationError(
+                _("Paling banyak %(n)d butir.") % {"n": MAX_POINTS}, code="too_many"
+            )
+        if any(len(point) > MAX_POINT_CHARS for point in value):
+            raise forms.ValidationError(
+                _("Setiap butir paling panjang %(n)d karakter.") % {"n": MAX_POINT_CHARS},
+                code="too_long",
+            )
+
+
+class CampaignForm(forms.ModelForm):
+    ikrar_points = PointsField(
+        label=_("Butir ikrar"), help_text=_("Satu butir per baris, tanpa nomor.")
+    )
+    pakta_points = PointsField(
+        label=_("Butir pakta integritas"),
+        required=False,
+        help_text=_("Hanya untuk isi pakta berupa daftar larangan. Satu butir per baris."),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "title", "opens_on", "closes_on", "ikrar_points", "ikrar_closing",
+            "pakta_variant", "pakta_points", "pakta_closing", "allow_drawn", "allow_typed",
+        ]  # fmt: skip
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ikrar_closing": forms.Textarea(attrs={"rows": 3}),
+            "pakta_closing": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.is_frozen:
+            # Signed text is evidence: only the schedule and the allowed methods may change.
+            for name in Campaign.TEXT_FIELDS:
+                self.fields[name].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_on"), data.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", _("Tanggal tutup tidak boleh sebelum tanggal buka."))
+        if not (data.get("allow_drawn") or data.get("allow_typed")):
+            self.add_error(None, _("Izinkan minimal satu cara tanda tangan."))
+        if data.get("pakta_variant") == Campaign.PaktaVariant.PROHIBITIONS and not data.get(
+            "pakta_points"
+        ):
+            self.add_error("pakta_points", _("Isi daftar larangan untuk pakta integritas."))
+        return data
+
+
+class TemplateCopyForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label=_("Templat nasional"), queryset=Campaign.objects.national_templates().current()
+    )
+
+
+class SignForm(forms.Form):
+    """One checkbox per point, the method, and the drawn image or the typed name.
+
+    The service checks everything again; this form gives the signer field-level messages.
+    """
+
+    method = forms.ChoiceField(
+        label=_("Cara tanda tangan"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Pilih cara tanda tangan."),
+            "invalid_choice": _("Cara tanda tangan ini tidak tersedia untuk kampanye ini."),
+        },
+    )
+    signature = forms.CharField(required=False, widget=forms.HiddenInput)
+    typed_name = forms.CharField(
+        label=_("Ketik nama lengkap Anda"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def __init__(self, *args, campaign: Campaign, points: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.points = points
+        for index, point in enumerate(points, start=1):
+            self.fields[f"point_{index}"] = forms.BooleanField(
+                label=point,
+                error_messages={"required": _("Centang butir %(n)d untuk menyetujuinya.")
+                                % {"n": index}},
+            )  # fmt: skip
+        choices = []
+        if campaign.allow_drawn:
+            choices.append((Signature.Method.DRAWN, _("Tanda tangan di layar")))
+        if campaign.allow_typed:
+            choices.append((Signature.Method.TYPED, _("Ketik nama lengkap")))
+        self.fields["method"].choices = choices
+        self.fields["method"].initial = choices[0][0] if choices else None
+
+    def point_fields(self):
+        return [self[f"point_{i}"] for i in range(1, len(self.points) + 1)]
+
+    @property
+    def confirmed_points(self) -> int:
+        return sum(1 for i in range(1, len(self.points) + 1) if self.cleaned_data.get(f"point_{i}"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == Signature.Method.DRAWN and not data.get("signature"):
+            self.add_error(None, _("Buat tanda tangan Anda di kotak tanda tangan."))
+        if (
+            data.get("method") == Signature.Method.TYPED
+            and len((data.get("typed_name") or "").strip()) < 3
+        ):
+            self.add_error("typed_name", _("Ketik nama lengkap Anda sebagai tanda tangan."))
+        return data
+
+
+class CodeForm(forms.Form):
+    kode = forms.CharField(
+        label=_("Kode verifikasi"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        help_text=_("16 karakter pada dokumen, mis. ABCD-EFGH-JKMN-PQRS."),
+    )
+
+    def clean_kode(self) -> str:
+        code = normalize_code(self.cleaned_data["kode"])
+        if len(code) != CODE_LENGTH:
+            raise forms.ValidationError(_("Kode verifikasi terdiri dari 16 huruf dan angka."))
+        return code
+
+
+class PdfCheckForm(forms.Form):
+    berkas = forms.FileField(
+        label=_("Berkas PDF sertifikat atau pakta"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        help_text=_("Berkas tidak disimpan. Maksimal 10 MB."),
+    )
+
+    def clean_berkas(self):
+        upload = self.cleaned_data["berkas"]
+        if upload.size > MAX_VERIFY_UPLOAD:
+            raise forms.ValidationError(_("Berkas lebih besar dari 10 MB."))
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise forms.ValidationError(_("Berkas ini bukan PDF."))
+        return upload

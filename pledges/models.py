@@ -1,0 +1,403 @@
+"""Campaigns and the evidence of who signed what: ikrar, pakta and witness signatures."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.evidence import ChainedRecord, canonical, sha256_hex
+from portal.models import Employee, Instansi, Unit, User
+
+IKRAR_POINTS = [
+    "Menjaga dan menegakkan prinsip netralitas pegawai ASN dalam melaksanakan fungsi pelayanan "
+    "publik, baik sebelum, selama, maupun sesudah pelaksanaan Pemilu dan Pemilihan Tahun 2024.",
+    "Menghindari konflik kepentingan, tidak melakukan praktik intimidasi dan ancaman kepada "
+    "pegawai ASN dan seluruh elemen masyarakat, serta tidak memihak kepada pasangan calon "
+    "tertentu.",
+    "Menggunakan media sosial secara bijak, dan tidak menyebarkan ujaran kebencian serta berita "
+    "bohong.",
+    "Menolak politik uang dan segala jenis pemberian dalam bentuk apa pun.",
+]
+IKRAR_CLOSING = (
+    "Demikian ikrar ini kami buat dengan penuh integritas dan tanggung jawab, demi terwujudnya "
+    "ASN yang netral, bermartabat, beretika, dan demokratis, untuk keutuhan Negara Kesatuan "
+    "Republik Indonesia."
+)
+PAKTA_PROHIBITIONS = [
+    "Tidak ikut kampanye untuk mendukung calon Presiden/Wakil Presiden, calon anggota legislatif, "
+    "atau calon Kepala Daerah/Wakil Kepala Daerah.",
+    "Tidak ikut kampanye dengan menggunakan atribut partai atau atribut PNS.",
+    "Tidak ikut kampanye dengan mengerahkan PNS lain.",
+    "Tidak ikut kampanye dengan menggunakan fasilitas negara.",
+    "Tidak membuat keputusan dan/atau melakukan tindakan yang menguntungkan atau merugikan salah "
+    "satu pasangan calon sebelum, selama, dan sesudah masa kampanye.",
+    "Tidak mengadakan kegiatan yang mengarah kepada keberpihakan terhadap pasangan calon, "
+    "meliputi pertemuan, ajakan, imbauan, seruan, atau pemberian barang kepada PNS dalam "
+    "lingkungan unit kerja, anggota keluarga, dan masyarakat.",
+    "Tidak memberikan surat dukungan disertai fotokopi Kartu Tanda Penduduk atau Surat Keterangan "
+    "Tanda Penduduk.",
+]
+PAKTA_CLOSING = (
+    "Apabila saya melanggar pakta integritas ini, saya bersedia dikenakan sanksi sesuai dengan "
+    "ketentuan peraturan perundang-undangan."
+)
+# Unambiguous characters only (no 0/O, 1/I/L), so a code can be typed from a printout.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 16
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(raw: str) -> str:
+    return "".join(ch for ch in str(raw).upper() if ch.isalnum())[:CODE_LENGTH]
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+class CampaignQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> CampaignQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_auditor:
+            return self.all()
+        if user.instansi_id:
+            return self.filter(instansi_id=user.instansi_id)
+        if user.employee_id:
+            return self.filter(instansi_id=user.employee.instansi_id)
+        return self.none()
+
+    def open_on(self, moment=None) -> CampaignQuerySet:
+        today = timezone.localdate(moment)
+        return self.current().filter(opens_on__lte=today, closes_on__gte=today)
+
+    def current(self) -> CampaignQuerySet:
+        """Campaigns not replaced by a newer version of their text."""
+        return self.filter(next_version__isnull=True)
+
+    def national_templates(self) -> CampaignQuerySet:
+        return self.filter(instansi__isnull=True)
+
+
+class Campaign(models.Model):
+    """One election's pledge: the ikrar text every ASN signs and the pakta heads sign.
+
+    The text is editable until the first signature; then it is frozen and hashed, and a changed
+    text is a new campaign version (old signatures keep pointing at the version they signed).
+    """
+
+    class PaktaVariant(models.TextChoices):
+        IKRAR = "ikrar", _("Empat butir ikrar netralitas")
+        PROHIBITIONS = "larangan", _("Larangan PP 94/2021 Pasal 5 huruf n")
+
+    TEXT_FIELDS = (
+        "title",
+        "ikrar_points",
+        "ikrar_closing",
+        "pakta_variant",
+        "pakta_points",
+        "pakta_closing",
+    )
+
+    instansi = models.ForeignKey(
+        Instansi, on_delete=models.PROTECT, related_name="campaigns", null=True, blank=True,
+        help_text=_("Kosong untuk templat nasional yang disalin ke instansi."),
+    )  # fmt: skip
+    template = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+    previous_version = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
+    )
+    version = models.PositiveIntegerField(default=1)
+    title = models.CharField(_("judul"), max_length=200)
+    opens_on = models.DateField(_("dibuka"))
+    closes_on = models.DateField(_("ditutup"))
+    ikrar_points = models.JSONField(_("butir ikrar"), default=list)
+    ikrar_closing = models.TextField(_("kalimat penutup ikrar"), default=IKRAR_CLOSING)
+    pakta_variant = models.CharField(
+        _("isi pakta integritas"),
+        max_length=10,
+        choices=PaktaVariant.choices,
+        default=PaktaVariant.IKRAR,
+    )
+    pakta_points = models.JSONField(_("butir pakta"), default=list, blank=True)
+    pakta_closing = models.TextField(_("kalimat penutup pakta"), default=PAKTA_CLOSING)
+    allow_drawn = models.BooleanField(_("tanda tangan digambar"), default=True)
+    allow_typed = models.BooleanField(_("nama diketik"), default=True)
+    text_hash = models.CharField(max_length=64, blank=True, editable=False)
+    frozen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kampanye")
+        verbose_name_plural = _("kampanye")
+        ordering = ["-opens_on", "-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="campaign_dates_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title if self.version == 1 else f"{self.title} (versi {self.version})"
+
+    @property
+    def is_frozen(self) -> bool:
+        return bool(self.text_hash)
+
+    @property
+    def is_superseded(self) -> bool:
+        return Campaign.objects.filter(previous_version_id=self.pk).exists()
+
+    def is_open(self, moment=None) -> bool:
+        """Open for signing on the instansi's own calendar day, and not replaced by a newer
+        version of its text."""
+        tz = self.instansi.tz if self.instansi_id else None
+        today = timezone.localdate(moment, timezone=tz)
+        return self.opens_on <= today <= self.closes_on and not self.is_superseded
+
+    def effective_pakta_points(self) -> list[str]:
+        if self.pakta_variant == self.PaktaVariant.IKRAR:
+            return list(self.ikrar_points)
+        return list(self.pakta_points)
+
+    def text(self) -> dict[str, Any]:
+        return {field: getattr(self, field) for field in self.TEXT_FIELDS}
+
+    def compute_text_hash(self) -> str:
+        return sha256_hex(canonical(self.text()))
+
+    def points_for(self, kind: str) -> list[str]:
+        return (
+            list(self.ikrar_points)
+            if kind == Signature.Kind.IKRAR
+            else self.effective_pakta_points()
+        )
+
+    def closing_for(self, kind: str) -> str:
+        return self.ikrar_closing if kind == Signature.Kind.IKRAR else self.pakta_closing
+
+
+class SignatureQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> SignatureQuerySet:
+        """Owner, their BKD admins and Sekda (and Inspektorat) of the instansi, the auditor."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_auditor:
+            return self.all()
+        if user.role in User.INSTANSI_ROLES:
+            return self.filter(instansi_id=user.instansi_id)
+        if user.employee_id:
+            return self.filter(employee_id=user.employee_id)
+        return self.none()
+
+    def downloadable_by(self, user: User) -> SignatureQuerySet:
+        """Certificates go to their owner and to the BKD admins and Sekda of the instansi only."""
+        if not user.is_authenticated:
+            return self.none()
+        scopes = Q(employee_id=user.employee_id) if user.employee_id else Q(pk__in=[])
+        if user.role in (User.Role.BKD, User.Role.SEKDA):
+            scopes |= Q(instansi_id=user.instansi_id)
+        return self.filter(scopes)
+
+    def valid(self) -> SignatureQuerySet:
+        return self.filter(status__in=Signature.VALID_STATUSES)
+
+    def ikrar(self) -> SignatureQuerySet:
+        return self.filter(kind=Signature.Kind.IKRAR)
+
+    def pakta(self) -> SignatureQuerySet:
+        return self.filter(kind=Signature.Kind.PAKTA)
+
+
+class Signature(ChainedRecord):
+    """One signing act: evidence that is never edited. `status` is the only column that moves,
+    as a projection of the review events that follow (returned, revoked ...)."""
+
+    MUTABLE_FIELDS = ("status",)
+
+    class Kind(models.TextChoices):
+        IKRAR = "ikrar", _("Ikrar Netralitas")
+        PAKTA = "pakta", _("Pakta Integritas")
+        WITNESS = "saksi", _("Tanda tangan saksi pakta")
+
+    class Method(models.TextChoices):
+        DRAWN = "drawn", _("Digambar")
+        TYPED = "typed", _("Nama diketik")
+
+    class Status(models.TextChoices):
+        PENDING = "menunggu", _("Menunggu")
+        APPROVED = "disetujui", _("Disetujui")
+        RETURNED = "dikembalikan", _("Dikembalikan")
+        REVOKED = "dicabut", _("Dicabut")
+
+    VALID_STATUSES = (Status.PENDING, Status.APPROVED)
+
+    code = models.CharField(_("kode verifikasi"), max_length=CODE_LENGTH, unique=True)
+    kind = models.CharField(_("jenis"), max_length=6, choices=Kind.choices)
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="signatures")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="signatures")
+    witnessed = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="witnesses"
+    )
+    identity = models.JSONField(_("identitas saat menandatangani"))
+    text_hash = models.CharField(max_length=64)
+    method = models.CharField(_("cara"), max_length=6, choices=Method.choices)
+    typed_name = models.CharField(_("nama diketik"), max_length=200, blank=True)
+    image = models.FileField(upload_to="signatures/%Y/%m/", blank=True)
+    image_sha256 = models.CharField(max_length=64, blank=True)
+    signed_at = models.DateTimeField(_("waktu tanda tangan"))
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta(ChainedRecord.Meta):
+        verbose_name = _("tanda tangan")
+        verbose_name_plural = _("tanda tangan")
+        ordering = ["-signed_at"]
+        constraints = [
+            *ChainedRecord.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["campaign", "employee"],
+                condition=Q(kind="ikrar", status__in=["menunggu", "disetujui"]),
+                name="one_valid_ikrar_per_employee",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "unit"],
+                condition=Q(kind="pakta", status__in=["menunggu", "disetujui"]),
+                name="one_valid_pakta_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["witnessed"],
+                condition=Q(kind="saksi", status__in=["menunggu", "disetujui"]),
+                name="one_valid_witness_per_pakta",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "kind", "status"], name="signature_campaign_idx"),
+            models.Index(
+                fields=["instansi", "kind", "status", "signed_at"], name="signature_scope_idx"
+            ),
+            models.Index(fields=["employee", "kind"], name="signature_employee_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.identity.get('name', '')} {self.code_display}"
+
+    @property
+    def code_display(self) -> str:
+        return format_code(self.code)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status in self.VALID_STATUSES
+
+    def chain_key(self) -> str:
+        return f"signature:{self.instansi_id}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "kind": self.kind,
+            "instansi": self.instansi_id,
+            "campaign": self.campaign_id,
+            "employee": self.employee_id,
+            "unit": self.unit_id,
+            "witnessed": self.witnessed.code if self.witnessed_id else None,
+            "identity": self.identity,
+            "text_hash": self.text_hash,
+            "method": self.method,
+            "typed_name": self.typed_name,
+            "image_sha256": self.image_sha256,
+            "signed_at": self.signed_at,
+            "ip": self.ip_address,
+            "user_agent": self.user_agent,
+        }
+
+
+class ReviewEvent(ChainedRecord):
+    """A BKD decision on a signature: approve, return with a reason, or revoke with a reason."""
+
+    class Action(models.TextChoices):
+        APPROVE = "setujui", _("Disetujui")
+        RETURN = "kembalikan", _("Dikembalikan")
+        REVOKE = "cabut", _("Dicabut")
+
+    RESULTING_STATUS = {
+        Action.APPROVE: Signature.Status.APPROVED,
+        Action.RETURN: Signature.Status.RETURNED,
+        Action.REVOKE: Signature.Status.REVOKED,
+    }
+
+    signature = models.ForeignKey(Signature, on_delete=models.PROTECT, related_name="reviews")
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("keputusan"), max_length=12, choices=Action.choices)
+    reason = models.TextField(_("alasan"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+
+    class Meta(ChainedRecord.Meta):
+        verbose_name = _("keputusan telaah")
+        verbose_name_plural = _("keputusan telaah")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.signature.code_display}"
+
+    def chain_key(self) -> str:
+        return f"review:{self.instansi_id}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "signature": self.signature.code,
+            "action": self.action,
+            "reason": self.reason,
+            "actor": self.actor_id,
+            "actor_name": self.actor_name,
+            "at": self.created_at,
+        }
+
+
+class Certificate(models.Model):
+    """The delivered PDF of a signature: rendered once, stored, and its SHA-256 kept.
+
+    WeasyPrint output is not byte-reproducible across versions, so verification compares an
+    uploaded PDF with this stored hash and never re-renders.
+    """
+
+    signature = models.OneToOneField(
+        Signature, on_delete=models.PROTECT, related_name="certificate"
+    )
+    file = models.FileField(upload_to="certificates/%Y/%m/")
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveIntegerField()
+    rendered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sertifikat")
+        verbose_name_plural = _("sertifikat")
+
+    def __str__(self) -> str:
+        return f"Sertifikat {self.signature.code_display}"

@@ -1,0 +1,206 @@
+"""Writes that touch several records: signing, reviewing, issuing certificates."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import Employee, Unit
+
+from .models import Campaign, Signature, new_code
+from .signature_image import clean_signature
+
+
+class AlreadySigned(Exception):
+    """A valid signature already exists (e.g. a double submit racing the first)."""
+
+
+@dataclass(frozen=True)
+class SignatureInput:
+    method: str
+    confirmed_points: int
+    drawn_data_url: str = ""
+    typed_name: str = ""
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+def _check(campaign: Campaign, kind: str, data: SignatureInput) -> bytes:
+    """Everything the browser already checked, checked again; returns the image bytes."""
+    if not campaign.is_open():
+        raise ValidationError(_("Kampanye ini tidak sedang dibuka untuk penandatanganan."))
+    if data.confirmed_points != len(campaign.points_for(kind)):
+        raise ValidationError(_("Setiap butir harus dicentang sebagai tanda persetujuan."))
+    if data.method == Signature.Method.DRAWN and campaign.allow_drawn:
+        return clean_signature(data.drawn_data_url)
+    if data.method == Signature.Method.TYPED and campaign.allow_typed:
+        if len(data.typed_name.strip()) < 3:
+            raise ValidationError(_("Ketik nama lengkap Anda sebagai tanda tangan."))
+        return b""
+    raise ValidationError(_("Cara tanda tangan ini tidak diizinkan untuk kampanye ini."))
+
+
+def append_signature(
+    *,
+    kind: str,
+    campaign: Campaign,
+    employee: Employee,
+    unit: Unit,
+    data: SignatureInput,
+    identity: dict,
+    witnessed: Signature | None = None,
+) -> Signature:
+    """Validate, store and chain one signature of any kind; queue its certificate.
+
+    Raises ValidationError for bad input and AlreadySigned when a valid one exists; in both
+    cases nothing is written.
+    """
+    image = _check(campaign, kind, data)
+    now = timezone.now()
+    signature = Signature(
+        code=new_code(),
+        kind=kind,
+        instansi_id=campaign.instansi_id,
+        campaign=campaign,
+        employee=employee,
+        unit=unit,
+        witnessed=witnessed,
+        identity=identity,
+        method=data.method,
+        typed_name=data.typed_name.strip() if data.method == Signature.Method.TYPED else "",
+        image_sha256=hashlib.sha256(image).hexdigest() if image else "",
+        signed_at=now,
+        ip_address=data.ip_address,
+        user_agent=data.user_agent[:400],
+    )
+    if image:
+        # Stored before the row so the row never points at a missing file; an orphan file
+        # from a rolled-back transaction is harmless and named by its unguessable code.
+        signature.image.save(f"{signature.code}.png", ContentFile(image), save=False)
+    try:
+        with transaction.atomic():
+            signature.text_hash = _freeze(campaign, now)
+            signature.append()
+    except IntegrityError as exc:
+        if "one_valid_" in str(exc) or _valid_exists(signature):
+            raise AlreadySigned from exc
+        raise
+    from .tasks import render_certificate
+
+    transaction.on_commit(lambda: render_certificate.enqueue(signature.pk))
+    return signature
+
+
+def _freeze(campaign: Campaign, now) -> str:
+    """The first signature freezes the campaign text; later ones only read its hash."""
+    text_hash = Campaign.objects.filter(pk=campaign.pk).values_list("text_hash", flat=True).get()
+    if text_hash:
+        return text_hash
+    # Lock so an admin's edit (which locks too) cannot slip in between hash and signature.
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not locked.text_hash:
+        locked.text_hash = locked.compute_text_hash()
+        locked.frozen_at = now
+        locked.save(update_fields=["text_hash", "frozen_at"])
+    campaign.text_hash, campaign.frozen_at = locked.text_hash, locked.frozen_at
+    return locked.text_hash
+
+
+def _valid_exists(signature: Signature) -> bool:
+    """SQLite names no constraint in its error; look for the valid row that won the race."""
+    qs = Signature.objects.valid().filter(campaign=signature.campaign, kind=signature.kind)
+    if signature.kind == Signature.Kind.IKRAR:
+        return qs.filter(employee=signature.employee).exists()
+    if signature.kind == Signature.Kind.PAKTA:
+        return qs.filter(unit=signature.unit).exists()
+    return qs.filter(witnessed=signature.witnessed).exists()
+
+
+def sign_ikrar(*, employee: Employee, campaign: Campaign, data: SignatureInput) -> Signature:
+    if campaign.instansi_id != employee.instansi_id:
+        raise ValidationError(_("Kampanye ini bukan untuk instansi Anda."))
+    return append_signature(
+        kind=Signature.Kind.IKRAR,
+        campaign=campaign,
+        employee=employee,
+        unit=employee.unit,
+        data=data,
+        identity=employee.snapshot(),
+    )
+
+
+class CampaignFrozen(Exception):
+    """The text has been signed; a change must become a new version."""
+
+
+def save_campaign(*, campaign: Campaign, actor, request=None) -> Campaign:
+    """Create or update a campaign. A frozen text is refused; dates and methods stay editable."""
+    from portal.audit import record
+
+    creating = campaign.pk is None
+    with transaction.atomic():
+        if not creating:
+            stored = Campaign.objects.select_for_update().get(pk=campaign.pk)
+            if stored.is_frozen and stored.text() != campaign.text():
+                raise CampaignFrozen
+            campaign.text_hash, campaign.frozen_at = stored.text_hash, stored.frozen_at
+        else:
+            campaign.created_by = actor
+        campaign.full_clean()
+        campaign.save()
+        record(
+            "campaign_create" if creating else "campaign_update",
+            actor=actor,
+            instansi=campaign.instansi_id,
+            target=campaign,
+            request=request,
+            campaign=campaign.pk,
+        )
+    return campaign
+
+
+def new_campaign_version(*, campaign: Campaign, actor, request=None) -> Campaign:
+    """Copy a frozen campaign into an editable next version; the old one stops taking
+    signatures, and its signatures keep pointing at the text they signed."""
+    from portal.audit import record
+
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.is_superseded:
+            return locked.next_version
+        copy = Campaign(
+            instansi_id=locked.instansi_id,
+            template_id=locked.template_id,
+            previous_version=locked,
+            version=locked.version + 1,
+            opens_on=locked.opens_on,
+            closes_on=locked.closes_on,
+            allow_drawn=locked.allow_drawn,
+            allow_typed=locked.allow_typed,
+            created_by=actor,
+            **locked.text(),
+        )
+        copy.save()
+        record("campaign_version", actor=actor, instansi=copy.instansi_id, target=copy,
+               request=request, campaign=copy.pk, previous=locked.pk)  # fmt: skip
+    return copy
+
+
+def copy_template(*, template: Campaign, instansi, actor, request=None) -> Campaign:
+    """A national template becomes an instansi's own campaign, editable until first signed."""
+    campaign = Campaign(
+        instansi=instansi,
+        template=template,
+        opens_on=template.opens_on,
+        closes_on=template.closes_on,
+        allow_drawn=template.allow_drawn,
+        allow_typed=template.allow_typed,
+        **template.text(),
+    )
+    return save_campaign(campaign=campaign, actor=actor, request=request)

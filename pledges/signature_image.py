@@ -1,0 +1,81 @@
+"""Server-side checks of a drawn signature: a real PNG of sane size with real ink on it."""
+
+import base64
+import binascii
+import io
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image
+
+MAX_BYTES = 300_000
+MAX_WIDTH, MAX_HEIGHT = 3000, 1500
+MIN_WIDTH, MIN_HEIGHT = 100, 40
+MIN_INK_PIXELS = 60
+MIN_INK_SPAN = 20
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+DATA_URL_PREFIX = "data:image/png;base64,"
+
+
+def decode_data_url(data_url: str) -> bytes:
+    """The browser sends the pad as a PNG data URL; anything else is refused."""
+    data_url = (data_url or "").strip()
+    if not data_url:
+        raise ValidationError(_("Tanda tangan belum dibuat."), code="missing")
+    if not data_url.startswith(DATA_URL_PREFIX):
+        raise ValidationError(_("Tanda tangan harus berupa gambar PNG."), code="format")
+    encoded = data_url[len(DATA_URL_PREFIX) :]
+    if len(encoded) > MAX_BYTES * 4 // 3 + 4:
+        raise ValidationError(_("Gambar tanda tangan terlalu besar."), code="too_big")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError(_("Data tanda tangan rusak."), code="corrupt") from None
+
+
+def validate_png(data: bytes) -> None:
+    """Refuse non-PNG bytes, absurd sizes, decompression bombs and blank pads."""
+    if len(data) > MAX_BYTES:
+        raise ValidationError(_("Gambar tanda tangan terlalu besar."), code="too_big")
+    if not data.startswith(PNG_MAGIC):
+        raise ValidationError(_("Tanda tangan harus berupa gambar PNG."), code="format")
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            width, height = image.size
+            if not (MIN_WIDTH <= width <= MAX_WIDTH and MIN_HEIGHT <= height <= MAX_HEIGHT):
+                raise ValidationError(
+                    _("Ukuran gambar tanda tangan tidak wajar (%(w)d x %(h)d piksel).")
+                    % {"w": width, "h": height},
+                    code="dimensions",
+                )
+            image.load()
+            ink = _ink_mask(image)
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - Pillow raises many types on hostile bytes; all mean corrupt
+        raise ValidationError(_("Gambar tanda tangan rusak."), code="corrupt") from None
+    bbox = ink.getbbox()
+    ink_pixels = sum(ink.histogram()[1:])
+    if (
+        bbox is None
+        or ink_pixels < MIN_INK_PIXELS
+        or max(bbox[2] - bbox[0], bbox[3] - bbox[1]) < MIN_INK_SPAN
+    ):
+        raise ValidationError(
+            _("Tanda tangan masih kosong atau terlalu kecil. Silakan tanda tangani di kotak."),
+            code="blank",
+        )
+
+
+def _ink_mask(image: Image.Image) -> Image.Image:
+    """Pixels that are visibly drawn: opaque and darker than the paper."""
+    rgba = image.convert("RGBA")
+    alpha = rgba.getchannel("A").point(lambda a: 255 if a > 64 else 0)
+    dark = rgba.convert("L").point(lambda v: 255 if v < 200 else 0)
+    return Image.composite(dark, Image.new("L", rgba.size, 0), alpha).point(lambda v: 1 if v else 0)
+
+
+def clean_signature(data_url: str) -> bytes:
+    data = decode_data_url(data_url)
+    validate_png(data)
+    return data

@@ -1,0 +1,47 @@
+"""make_* helpers for campaigns and signatures, shared by the pledges test files."""
+
+import base64
+import datetime as dt
+import io
+
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from pledges.models import IKRAR_POINTS, Campaign
+from pledges.services import SignatureInput, sign_ikrar
+
+
+def drawn_png(width: int = 600, height: int = 200, *, blank: bool = False) -> bytes:
+    """A transparent pad with a pen stroke, like signature_pad produces."""
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    if not blank:
+        draw = ImageDraw.Draw(image)
+        draw.line([(40, 150), (120, 40), (200, 160), (300, 60), (420, 140)], fill="black", width=4)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def make_campaign(instansi, **kwargs) -> Campaign:
+    today = timezone.localdate()
+    kwargs.setdefault("title", "Pemilu dan Pemilihan Tahun 2024")
+    kwargs.setdefault("opens_on", today - dt.timedelta(days=7))
+    kwargs.setdefault("closes_on", today + dt.timedelta(days=30))
+    kwargs.setdefault("ikrar_points", list(IKRAR_POINTS))
+    return Campaign.objects.create(instansi=instansi, **kwargs)
+
+
+def drawn_input(**kwargs) -> SignatureInput:
+    kwargs.setdefault("confirmed_points", 4)
+    kwargs.setdefault("ip_address", "10.1.2.3")
+    kwargs.setdefault("user_agent", "Mozilla/5.0 (Linux; Android 10) Test")
+    return SignatureInput(method="drawn", drawn_data_url=data_url(drawn_png()), **kwargs)
+
+
+def make_signature(employee, campaign=None, **kwargs):
+    campaign = campaign or make_campaign(employee.instansi)
+    return sign_ikrar(employee=employee, campaign=campaign, data=drawn_input(**kwargs))

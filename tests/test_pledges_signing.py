@@ -1,0 +1,200 @@
+"""Signing the ikrar: the page, every server-side rejection, one valid signature each."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pledges.models import IKRAR_POINTS, Signature
+from tests.conftest import login, make_employee, make_user
+from tests.pledges_helpers import data_url, drawn_png, make_campaign
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides) -> dict:
+    data = {f"point_{i}": "on" for i in range(1, 5)}
+    data.update(method="drawn", signature=data_url(drawn_png()))
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def campaign(instansi):
+    return make_campaign(instansi)
+
+
+def sign_url(campaign) -> str:
+    return reverse("pledges:sign", args=[campaign.pk])
+
+
+def test_it_shows_identity_points_and_pad(asn_user, employee, campaign):
+    page = login(asn_user).get(sign_url(campaign)).content.decode()
+    assert employee.name in page and employee.nip_display in page
+    assert employee.unit.name in page and employee.instansi.name in page
+    for point in IKRAR_POINTS:
+        assert point in page
+    assert 'id="signature-pad"' in page and "signature_pad.umd.min.js" in page
+    assert 'value="typed"' in page
+
+
+def test_it_signs_with_a_drawing_and_keeps_the_evidence(
+    asn_user, employee, campaign, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(asn_user).post(
+            sign_url(campaign), form_data(), HTTP_USER_AGENT="Mozilla/5.0 (Android 10)",
+            REMOTE_ADDR="10.9.8.7",
+        )  # fmt: skip
+    signature = Signature.objects.get(employee=employee)
+    assert response.status_code == 302
+    assert response.url == reverse("pledges:signed", args=[signature.code])
+    assert signature.kind == "ikrar" and signature.method == "drawn"
+    assert signature.status == Signature.Status.PENDING
+    assert signature.identity["nip"] == employee.nip
+    assert signature.identity["unit"] == employee.unit.name
+    assert signature.ip_address == "10.9.8.7"
+    assert signature.user_agent == "Mozilla/5.0 (Android 10)"
+    assert signature.image.read().startswith(b"\x89PNG")
+    assert len(signature.code) == 16 and not set(signature.code) & set("01OIL")
+    campaign.refresh_from_db()
+    assert signature.text_hash == campaign.text_hash == campaign.compute_text_hash()
+    assert campaign.frozen_at is not None
+    # Rendering was queued on commit; the immediate backend of tests ran it then.
+    assert signature.certificate.sha256
+
+
+def test_it_signs_with_a_typed_name(asn_user, employee, campaign):
+    response = login(asn_user).post(
+        sign_url(campaign), form_data(method="typed", signature="", typed_name=employee.name)
+    )
+    assert response.status_code == 302
+    signature = Signature.objects.get(employee=employee)
+    assert signature.method == "typed" and signature.typed_name == employee.name
+    assert not signature.image
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"point_4": None}, "Centang butir 4 untuk menyetujuinya."),
+        ({"signature": ""}, "Buat tanda tangan Anda di kotak tanda tangan."),
+        ({"signature": data_url(drawn_png(blank=True))}, "Tanda tangan masih kosong"),
+        ({"signature": "data:image/svg+xml;base64,PHN2Zz4="}, "harus berupa gambar PNG"),
+        ({"signature": "data:image/png;base64,!!!"}, "Data tanda tangan rusak."),
+        ({"signature": "data:image/png;base64,aGVsbG8="}, "harus berupa gambar PNG"),
+        ({"signature": data_url(drawn_png(5000, 200))}, "tidak wajar"),
+        ({"signature": "data:image/png;base64," + "A" * 500_000}, "terlalu besar"),
+        ({"method": "typed", "signature": "", "typed_name": "ab"}, "Ketik nama lengkap Anda"),
+        ({"method": "stempel"}, "Cara tanda tangan ini tidak tersedia"),
+    ],
+)
+def test_it_refuses_bad_input_and_writes_nothing(asn_user, campaign, overrides, message):
+    response = login(asn_user).post(sign_url(campaign), form_data(**overrides))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Signature.objects.exists()
+    campaign.refresh_from_db()
+    assert not campaign.is_frozen
+
+
+def test_it_refuses_a_method_the_campaign_does_not_allow(asn_user, instansi):
+    campaign = make_campaign(instansi, allow_typed=False)
+    page = login(asn_user).get(sign_url(campaign)).content.decode()
+    assert 'value="typed"' not in page
+    response = login(asn_user).post(
+        sign_url(campaign), form_data(method="typed", signature="", typed_name="Maria Bere")
+    )
+    assert response.status_code == 400
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes"), [(3, 10), (-10, -1)], ids=["not-yet-open", "already-closed"]
+)
+def test_it_refuses_outside_the_campaign_dates(asn_user, instansi, opens, closes):
+    today = timezone.localdate()
+    campaign = make_campaign(instansi, opens_on=today + dt.timedelta(days=opens),
+                             closes_on=today + dt.timedelta(days=closes))  # fmt: skip
+    client = login(asn_user)
+    assert client.get(sign_url(campaign)).status_code == 403
+    response = client.post(sign_url(campaign), form_data())
+    assert response.status_code == 403
+    assert "tidak sedang dibuka" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_a_second_submit_leads_to_the_first_signature(asn_user, employee, campaign):
+    client = login(asn_user)
+    client.post(sign_url(campaign), form_data())
+    response = client.post(sign_url(campaign), form_data(), follow=True)
+    assert Signature.objects.filter(employee=employee).count() == 1
+    assert "Anda sudah menandatangani ikrar ini." in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse(
+        "pledges:signed", args=[Signature.objects.get().code]
+    )
+
+
+def test_a_returned_signature_lets_the_employee_sign_again(asn_user, employee, campaign):
+    client = login(asn_user)
+    client.post(sign_url(campaign), form_data())
+    first = Signature.objects.get()
+    first.status = Signature.Status.RETURNED
+    first.save(update_fields=["status"])
+    assert client.post(sign_url(campaign), form_data()).status_code == 302
+    assert Signature.objects.filter(employee=employee).count() == 2
+    assert Signature.objects.valid().get().pk != first.pk
+
+
+def test_a_new_version_supersedes_the_old_text(asn_user, bkd_user, campaign):
+    login(asn_user).post(sign_url(campaign), form_data())
+    login(bkd_user).post(reverse("pledges:campaign_version", args=[campaign.pk]))
+    new = campaign.next_version
+    assert not campaign.is_open() and new.is_open()
+    assert login(asn_user).get(sign_url(campaign)).status_code == 302  # signed: to its record
+    other = make_user(employee=make_employee(campaign.instansi.units.first(), "Yakobus Mali"))
+    assert login(other).get(sign_url(campaign)).status_code == 403
+    assert login(other).get(sign_url(new)).status_code == 200
+
+
+def test_the_home_page_offers_open_campaigns_and_lists_signed_ones(asn_user, campaign):
+    client = login(asn_user)
+    page = client.get(reverse("home")).content.decode()
+    assert "Tanda tangani" in page and sign_url(campaign) in page
+    client.post(sign_url(campaign), form_data())
+    page = client.get(reverse("home")).content.decode()
+    signature = Signature.objects.get()
+    assert "Sudah ditandatangani" in page
+    assert reverse("pledges:signed", args=[signature.code]) in page
+    assert sign_url(campaign) not in page
+
+
+def test_the_signed_page_offers_the_certificate(asn_user, campaign):
+    client = login(asn_user)
+    client.post(sign_url(campaign), form_data())
+    signature = Signature.objects.get()
+    page = client.get(reverse("pledges:signed", args=[signature.code])).content.decode()
+    assert signature.code_display in page
+    assert reverse("pledges:certificate", args=[signature.code]) in page
+
+
+class TestPermissions:
+    def test_anonymous_goes_to_login(self, client, campaign):
+        response = client.get(sign_url(campaign))
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+    def test_a_staff_role_without_employee_is_refused(self, bkd_user, campaign):
+        assert login(bkd_user).get(sign_url(campaign)).status_code == 403
+        assert login(bkd_user).post(sign_url(campaign), form_data()).status_code == 403
+
+    def test_an_asn_of_another_instansi_gets_404(self, other_asn_user, campaign):
+        assert login(other_asn_user).get(sign_url(campaign)).status_code == 404
+        assert login(other_asn_user).post(sign_url(campaign), form_data()).status_code == 404
+        assert not Signature.objects.exists()
+
+    def test_another_asn_cannot_open_my_signed_page(self, asn_user, campaign, unit):
+        login(asn_user).post(sign_url(campaign), form_data())
+        code = Signature.objects.get().code
+        colleague = make_user(employee=make_employee(unit, "Yakobus Mali"))
+        assert login(colleague).get(reverse("pledges:signed", args=[code])).status_code == 404
