@@ -1,11 +1,12 @@
 """Scoped lookups of the pledges app: a missing object and one outside the user's reach look
 the same (404), so codes and ids of other instansi reveal nothing."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from portal.models import User
+from portal.models import Unit, User
 
-from .models import Campaign, Signature, normalize_code
+from .models import BulkExport, Campaign, Signature, normalize_code
 
 
 def get_campaign_for(user: User, pk: int) -> Campaign:
@@ -25,4 +26,31 @@ def get_downloadable_signature(user: User, code: str) -> Signature:
     return get_object_or_404(
         Signature.objects.downloadable_by(user).select_related("instansi"),
         code=normalize_code(code),
+    )
+
+
+def get_headed_unit(user: User, pk: int) -> Unit:
+    """A unit whose pakta this user signs: only its recorded head."""
+    if not user.employee_id:
+        raise Http404
+    return get_object_or_404(
+        Unit.objects.filter(head_id=user.employee_id).select_related("instansi"), pk=pk
+    )
+
+
+def get_pakta_to_witness(user: User, code: str) -> Signature:
+    """The Sekda countersigns the pakta of their own instansi."""
+    if not (user.is_sekda and user.employee_id):
+        raise Http404
+    return get_object_or_404(
+        Signature.objects.pakta()
+        .filter(instansi_id=user.instansi_id)
+        .select_related("campaign", "instansi", "unit"),
+        code=normalize_code(code),
+    )
+
+
+def get_export_for(user: User, pk: int) -> BulkExport:
+    return get_object_or_404(
+        BulkExport.objects.visible_to(user).select_related("campaign", "instansi"), pk=pk
     )

@@ -34,22 +34,24 @@ def _image_data_uri(signature: Signature) -> str:
 
 
 def certificate_context(signature: Signature) -> dict:
-    campaign = signature.campaign
+    """`main` is the signed document (an ikrar or a pakta); `signature` is the record whose
+    code, QR and hashes the footer prints. They differ for a witness's countersigned pakta."""
+    main = signature.witnessed if signature.kind == Signature.Kind.WITNESS else signature
+    witness = signature if main is not signature else None
+    campaign = main.campaign
     instansi = signature.instansi
     url = verification_url(signature)
-    witness = (
-        signature.witnesses.valid().first() if signature.kind == Signature.Kind.PAKTA else None
-    )
     return {
         "signature": signature,
+        "main": main,
         "campaign": campaign,
         "instansi": instansi,
-        "identity": signature.identity,
-        "points": campaign.points_for(signature.kind),
-        "closing": campaign.closing_for(signature.kind),
-        "place_date": f"{instansi.place_name}, {dates.tanggal(signature.signed_at, instansi.tz)}",
+        "identity": main.identity,
+        "points": campaign.points_for(main.kind),
+        "closing": campaign.closing_for(main.kind),
+        "place_date": f"{instansi.place_name}, {dates.tanggal(main.signed_at, instansi.tz)}",
         "signed_at_local": dates.tanggal_jam(signature.signed_at, instansi.tz),
-        "image": _image_data_uri(signature),
+        "image": _image_data_uri(main),
         "witness": witness,
         "witness_image": _image_data_uri(witness) if witness else "",
         "qr": qr_svg(url),
@@ -63,7 +65,9 @@ def issue_certificate(signature_id: int) -> Certificate:
     existing = Certificate.objects.filter(signature_id=signature_id).first()
     if existing is not None:
         return existing
-    signature = Signature.objects.select_related("campaign", "instansi").get(pk=signature_id)
+    signature = Signature.objects.select_related("campaign", "instansi", "witnessed__campaign").get(
+        pk=signature_id
+    )
     pdf = render_pdf("pdf/certificate.html", certificate_context(signature))
     digest = hashlib.sha256(pdf).hexdigest()
     certificate = Certificate(signature=signature, sha256=digest, size=len(pdf))

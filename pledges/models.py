@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.evidence import ChainedRecord, canonical, sha256_hex
+from portal.evidence import ImmutableRecord as ImmutableRecordError
 from portal.models import Employee, Instansi, Unit, User
 
 IKRAR_POINTS = [
@@ -316,6 +317,15 @@ class Signature(ChainedRecord):
     def chain_key(self) -> str:
         return f"signature:{self.instansi_id}"
 
+    def current_document(self) -> Signature:
+        """The signature whose PDF is the pakta as it now stands: a countersigned pakta is
+        delivered as the witness's document, which shows both signatures."""
+        if self.kind == self.Kind.PAKTA:
+            witness = self.witnesses.valid().order_by("-signed_at").first()
+            if witness is not None:
+                return witness
+        return self
+
     def payload(self) -> dict[str, Any]:
         return {
             "code": self.code,
@@ -401,3 +411,102 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"Sertifikat {self.signature.code_display}"
+
+
+class Reminder(models.Model):
+    """One reminder sent to one employee for one campaign; the interval check reads these."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="reminders")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pengingat")
+        verbose_name_plural = _("pengingat")
+        indexes = [models.Index(fields=["campaign", "employee", "-sent_at"], name="reminder_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class BulkExportQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> BulkExportQuerySet:
+        if user.is_authenticated and user.role in (User.Role.BKD, User.Role.SEKDA):
+            return self.filter(instansi_id=user.instansi_id)
+        return self.none()
+
+
+class BulkExport(models.Model):
+    """A ZIP or merged PDF of many stored documents, built by a background task."""
+
+    class Kind(models.TextChoices):
+        PAKTA_ZIP = "pakta_zip", _("ZIP semua pakta integritas")
+        PAKTA_PDF = "pakta_pdf", _("PDF gabungan pakta integritas")
+        IKRAR_ZIP = "ikrar_zip", _("ZIP semua sertifikat ikrar")
+
+    class Status(models.TextChoices):
+        QUEUED = "antre", _("Dalam antrean")
+        RUNNING = "berjalan", _("Sedang dibuat")
+        DONE = "selesai", _("Selesai")
+        FAILED = "gagal", _("Gagal")
+
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="exports")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BulkExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unduhan massal")
+        verbose_name_plural = _("unduhan massal")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.campaign}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def filename(self) -> str:
+        ext = "pdf" if self.kind == self.Kind.PAKTA_PDF else "zip"
+        return f"{self.kind.replace('_', '-')}-{self.instansi.code}-{self.pk}.{ext}"
+
+
+class DownloadEvent(models.Model):
+    """Who downloaded which document (one certificate or a bulk export), when. Append-only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    signature = models.ForeignKey(Signature, on_delete=models.PROTECT, null=True, blank=True)
+    export = models.ForeignKey(BulkExport, on_delete=models.PROTECT, null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("catatan unduhan")
+        verbose_name_plural = _("catatan unduhan")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["instansi", "-created_at"], name="download_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            raise ImmutableRecordError("DownloadEvent is append-only")
+        super().save(*args, **kwargs)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import Employee, Unit
 
-from .models import Campaign, Signature, new_code
+from .models import BulkExport, Campaign, DownloadEvent, Reminder, Signature, new_code
 from .signature_image import clean_signature
 
 
@@ -187,8 +189,15 @@ def new_campaign_version(*, campaign: Campaign, actor, request=None) -> Campaign
             **locked.text(),
         )
         copy.save()
-        record("campaign_version", actor=actor, instansi=copy.instansi_id, target=copy,
-               request=request, campaign=copy.pk, previous=locked.pk)  # fmt: skip
+        record(
+            "campaign_version",
+            actor=actor,
+            instansi=copy.instansi_id,
+            target=copy,
+            request=request,
+            campaign=copy.pk,
+            previous=locked.pk,
+        )
     return copy
 
 
@@ -204,3 +213,124 @@ def copy_template(*, template: Campaign, instansi, actor, request=None) -> Campa
         **template.text(),
     )
     return save_campaign(campaign=campaign, actor=actor, request=request)
+
+
+def head_identity(employee: Employee, unit: Unit) -> dict:
+    """A head signs in the name of the unit: the post is the unit's, acting heads say so."""
+    return {
+        **employee.snapshot(),
+        "unit": unit.name,
+        "unit_id": str(unit.pk),
+        "jabatan": unit.head_title or employee.jabatan,
+        "head_prefix": unit.head_prefix,
+    }
+
+
+def sign_pakta(*, employee: Employee, unit: Unit, campaign: Campaign, data: SignatureInput):
+    """The head of `unit` signs its Pakta Integritas (one valid pakta per unit)."""
+    if unit.head_id != employee.pk or campaign.instansi_id != unit.instansi_id:
+        raise PermissionDenied
+    return append_signature(
+        kind=Signature.Kind.PAKTA,
+        campaign=campaign,
+        employee=employee,
+        unit=unit,
+        data=data,
+        identity=head_identity(employee, unit),
+    )
+
+
+def sign_witness(*, employee: Employee, pakta: Signature, data: SignatureInput) -> Signature:
+    """The Sekda (or the regional head, where listed) countersigns a valid pakta."""
+    if not pakta.is_valid or pakta.kind != Signature.Kind.PAKTA:
+        raise ValidationError(_("Pakta ini tidak berlaku lagi sehingga tidak dapat disaksikan."))
+    identity = {
+        **employee.snapshot(),
+        "unit": pakta.unit.name,
+        "unit_id": str(pakta.unit_id),
+        "witness_of": pakta.code,
+    }
+    return append_signature(
+        kind=Signature.Kind.WITNESS,
+        campaign=pakta.campaign,
+        employee=employee,
+        unit=pakta.unit,
+        data=data,
+        identity=identity,
+        witnessed=pakta,
+    )
+
+
+def log_download(*, user, instansi_id: int, request=None, signature=None, export=None) -> None:
+    from portal.audit import client_ip
+
+    DownloadEvent.objects.create(
+        user=user,
+        instansi_id=instansi_id,
+        signature=signature,
+        export=export,
+        ip_address=client_ip(request) if request is not None else None,
+    )
+
+
+def start_export(*, campaign: Campaign, kind: str, actor, request=None) -> BulkExport:
+    from portal.audit import record
+
+    from .tasks import build_export
+
+    export = BulkExport.objects.create(
+        instansi_id=campaign.instansi_id, campaign=campaign, kind=kind, created_by=actor
+    )
+    record(
+        "bulk_download",
+        actor=actor,
+        instansi=campaign.instansi_id,
+        target=export,
+        request=request,
+        export=export.pk,
+        kind=kind,
+    )
+    transaction.on_commit(lambda: build_export.enqueue(export.pk))
+    return export
+
+
+def remind_unsigned(*, campaign: Campaign, employees, actor, request=None) -> ReminderBatch:
+    """Queue reminder e-mails to the unsigned employees among `employees`.
+
+    Employees reminded within REMINDER_INTERVAL_HOURS are skipped, and those without an e-mail
+    address are returned for a printed letter instead.
+    """
+    from portal.audit import record
+
+    from .tasks import send_reminders
+
+    unsigned = employees.active().unsigned_for(campaign)
+    recent = Reminder.objects.filter(
+        campaign=campaign,
+        sent_at__gte=timezone.now() - dt.timedelta(hours=settings.REMINDER_INTERVAL_HOURS),
+    ).values("employee_id")
+    to_mail = list(unsigned.exclude(email="").exclude(pk__in=recent).values_list("pk", flat=True))
+    batch = ReminderBatch(
+        queued=len(to_mail),
+        skipped_recent=unsigned.exclude(email="").filter(pk__in=recent).count(),
+        without_email=list(unsigned.filter(email="").select_related("unit").order_by("name")),
+    )
+    record(
+        "reminder",
+        actor=actor,
+        instansi=campaign.instansi_id,
+        target=campaign,
+        request=request,
+        queued=batch.queued,
+        skipped=batch.skipped_recent,
+    )
+    actor_id = actor.pk
+    transaction.on_commit(lambda: send_reminders.enqueue(campaign.pk, to_mail, actor_id))
+    return batch
+
+
+@dataclass
+class ReminderBatch:
+    queued: int
+    skipped_recent: int
+    without_email: list

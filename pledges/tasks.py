@@ -8,3 +8,17 @@ def render_certificate(signature_id: int) -> None:
     from .certificates import issue_certificate
 
     issue_certificate(signature_id)
+
+
+@task()
+def build_export(export_id: int) -> None:
+    from .bulk import build
+
+    build(export_id)
+
+
+@task()
+def send_reminders(campaign_id: int, employee_ids: list[int], actor_id: int) -> None:
+    from .reminders import send
+
+    send(campaign_id, employee_ids, actor_id)

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_pakta
 
 app_name = "pledges"
 urlpatterns = [
     path("v/", views.verify_index, name="verify_index"),
     path("v/periksa-pdf/", views.verify_pdf, name="verify_pdf"),
     path("v/<str:code>/", views.verify, name="verify"),
+    path("ikrar/", views.asn_home, name="asn_home"),
     path("ikrar/<int:pk>/", views.sign, name="sign"),
     path("ikrar/tercatat/<str:code>/", views.signed, name="signed"),
     path("sertifikat/<str:code>.pdf", views.certificate, name="certificate"),
@@ -15,4 +16,14 @@ urlpatterns = [
     path("kampanye/salin-templat/", views.campaign_copy_template, name="campaign_copy"),
     path("kampanye/<int:pk>/", views.campaign_edit, name="campaign_edit"),
     path("kampanye/<int:pk>/versi-baru/", views.campaign_new_version, name="campaign_version"),
+    path("pakta/", views_pakta.pakta_home, name="pakta_home"),
+    path("pakta/rekap/", views_pakta.pakta_recap_latest, name="pakta_recap_latest"),
+    path("pakta/<int:pk>/rekap/", views_pakta.pakta_recap, name="pakta_recap"),
+    path("pakta/<int:pk>/unit/<int:unit_id>/", views_pakta.sign_pakta, name="sign_pakta"),
+    path("pakta/saksi/<str:code>/", views_pakta.sign_witness, name="sign_witness"),
+    path("kemajuan/<int:pk>/unit/<int:unit_id>/", views_pakta.unit_progress, name="unit_progress"),
+    path("pakta/<int:pk>/unduh/<str:kind>/", views_pakta.export_start, name="export_start"),
+    path("unduhan/<int:pk>/", views_pakta.export_status, name="export"),
+    path("unduhan/<int:pk>/ulang/", views_pakta.export_restart, name="export_restart"),
+    path("unduhan/<int:pk>/berkas/", views_pakta.export_download, name="export_download"),
 ]

@@ -1,6 +1,8 @@
 """Campaigns (BKD), signing the ikrar (ASN), certificates and public verification."""
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -59,21 +61,28 @@ def asn_home(request):
     )
 
 
-@asn_required
-@require_http_methods(["GET", "POST"])
-def sign(request, pk: int):
-    campaign = get_campaign_for(request.user, pk)
-    employee = request.user.employee
-    existing = (
-        Signature.objects.ikrar().valid().filter(campaign=campaign, employee=employee).first()
-    )
+@dataclass(frozen=True)
+class SigningPage:
+    """What differs between signing an ikrar, a unit's pakta and a witness countersignature."""
+
+    kind: str
+    title: str
+    intro: str
+    submit: str
+    done: str
+    sign: Callable[[services.SignatureInput], Signature]
+    existing: Callable[[], Signature | None]
+
+
+def signing_flow(request, campaign: Campaign, page: SigningPage, **context):
+    """GET shows the document and the pad; POST signs once, whatever the number of taps."""
+    existing = page.existing()
     if existing is not None:
-        messages.info(request, _("Anda sudah menandatangani ikrar ini."))
+        messages.info(request, _("Dokumen ini sudah Anda tanda tangani."))
         return redirect("pledges:signed", code=existing.code)
     if not campaign.is_open():
         return render(request, "pledges/closed.html", {"campaign": campaign}, status=403)
-    points = campaign.points_for(Signature.Kind.IKRAR)
-    form = SignForm(request.POST or None, campaign=campaign, points=points)
+    form = SignForm(request.POST or None, campaign=campaign, points=campaign.points_for(page.kind))
     if request.method == "POST" and form.is_valid():
         data = services.SignatureInput(
             method=form.cleaned_data["method"],
@@ -84,24 +93,47 @@ def sign(request, pk: int):
             user_agent=request.headers.get("user-agent", ""),
         )
         try:
-            signature = services.sign_ikrar(employee=employee, campaign=campaign, data=data)
+            signature = page.sign(data)
         except ValidationError as exc:
             form.add_error(None, exc)
         except services.AlreadySigned:
             # A double tap or a second tab: the other request won; show its result.
-            messages.info(request, _("Anda sudah menandatangani ikrar ini."))
-            winner = Signature.objects.ikrar().valid().get(campaign=campaign, employee=employee)
-            return redirect("pledges:signed", code=winner.code)
+            messages.info(request, _("Dokumen ini sudah Anda tanda tangani."))
+            return redirect("pledges:signed", code=page.existing().code)
         else:
-            messages.success(request, _("Terima kasih. Ikrar Anda telah tercatat."))
+            messages.success(request, page.done)
             return redirect("pledges:signed", code=signature.code)
-    status = 400 if form.errors else 200
     return render(
         request,
         "pledges/sign.html",
-        {"campaign": campaign, "employee": employee, "form": form},
-        status=status,
+        {
+            "campaign": campaign,
+            "employee": request.user.employee,
+            "form": form,
+            "page": page,
+            "closing": campaign.closing_for(page.kind),
+            **context,
+        },
+        status=400 if form.errors else 200,
     )
+
+
+@asn_required
+@require_http_methods(["GET", "POST"])
+def sign(request, pk: int):
+    campaign = get_campaign_for(request.user, pk)
+    employee = request.user.employee
+    valid = Signature.objects.ikrar().valid().filter(campaign=campaign, employee=employee)
+    page = SigningPage(
+        kind=Signature.Kind.IKRAR,
+        title=_("Ikrar Netralitas ASN"),
+        intro=_("Dengan ini menyatakan berikrar untuk (centang setiap butir):"),
+        submit=_("Tanda tangani ikrar"),
+        done=_("Terima kasih. Ikrar Anda telah tercatat."),
+        sign=lambda data: services.sign_ikrar(employee=employee, campaign=campaign, data=data),
+        existing=valid.first,
+    )
+    return signing_flow(request, campaign, page)
 
 
 @asn_required
@@ -114,8 +146,11 @@ def signed(request, code: str):
 @require_GET
 def certificate(request, code: str):
     """The stored PDF, served from storage; rendered now only if the worker has not yet."""
-    signature = get_downloadable_signature(request.user, code)
+    signature = get_downloadable_signature(request.user, code).current_document()
     cert = certificate_for(signature)
+    services.log_download(
+        user=request.user, instansi_id=signature.instansi_id, signature=signature, request=request
+    )
     nip = signature.identity.get("nip", "")
     return FileResponse(
         cert.file.open("rb"),
@@ -218,12 +253,14 @@ def campaign_list(request):
 def campaign_create(request):
     form = CampaignForm(request.POST or None, instance=Campaign(instansi=request.user.instansi))
     if request.method == "POST" and form.is_valid():
-        campaign = services.save_campaign(campaign=form.instance, actor=request.user,
-                                          request=request)  # fmt: skip
+        campaign = services.save_campaign(
+            campaign=form.instance, actor=request.user, request=request
+        )
         messages.success(request, _("Kampanye dibuat."))
         return redirect("pledges:campaign_edit", pk=campaign.pk)
-    return render(request, "pledges/campaign_form.html", {"form": form},
-                  status=400 if form.errors else 200)  # fmt: skip
+    return render(
+        request, "pledges/campaign_form.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @role_required(User.Role.BKD)
@@ -237,9 +274,11 @@ def campaign_edit(request, pk: int):
         except services.CampaignFrozen:
             messages.error(
                 request,
-                _("Teks kampanye sudah ditandatangani dan dibekukan. Buat versi baru untuk "
-                  "mengubahnya."),
-            )  # fmt: skip
+                _(
+                    "Teks kampanye sudah ditandatangani dan dibekukan. Buat versi baru untuk "
+                    "mengubahnya."
+                ),
+            )
         else:
             messages.success(request, _("Kampanye disimpan."))
         return redirect("pledges:campaign_edit", pk=campaign.pk)
@@ -274,8 +313,11 @@ def campaign_copy_template(request):
     if not form.is_valid():
         messages.error(request, _("Pilih templat nasional yang tersedia."))
         return redirect("pledges:campaign_list")
-    campaign = services.copy_template(template=form.cleaned_data["template"],
-                                      instansi=request.user.instansi, actor=request.user,
-                                      request=request)  # fmt: skip
+    campaign = services.copy_template(
+        template=form.cleaned_data["template"],
+        instansi=request.user.instansi,
+        actor=request.user,
+        request=request,
+    )
     messages.success(request, _("Templat disalin. Periksa tanggal dan teksnya."))
     return redirect("pledges:campaign_edit", pk=campaign.pk)

@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
@@ -179,6 +179,14 @@ class EmployeeQuerySet(models.QuerySet):
     def in_unit(self, unit: Unit) -> EmployeeQuerySet:
         return self.filter(unit=unit)
 
+    def unsigned_for(self, campaign) -> EmployeeQuerySet:
+        """Employees without a valid ikrar in `campaign` (returned or revoked ones count as
+        unsigned: they must sign again)."""
+        return self.exclude(Exists(_valid_ikrar(campaign)))
+
+    def signed_for(self, campaign) -> EmployeeQuerySet:
+        return self.filter(Exists(_valid_ikrar(campaign)))
+
     def without_active_account(self) -> EmployeeQuerySet:
         """Employees who cannot log in yet: no user, or one still waiting for activation."""
         # An unusable password ("!" prefix) marks an account created for activation that the
@@ -186,6 +194,12 @@ class EmployeeQuerySet(models.QuerySet):
         return self.filter(
             Q(user__isnull=True) | Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
         )
+
+
+def _valid_ikrar(campaign):
+    from pledges.models import Signature
+
+    return Signature.objects.ikrar().valid().filter(campaign=campaign, employee=OuterRef("pk"))
 
 
 class Employee(models.Model):

@@ -242,6 +242,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 RATELIMIT_VIEW = "portal.views.ratelimited"
+# Nobody gets the same signing reminder twice within this many hours.
+REMINDER_INTERVAL_HOURS = int(os.environ.get("REMINDER_INTERVAL_HOURS", "72"))
 
 LOGGING = {
     "version": 1,

@@ -143,8 +143,9 @@ class TestPermissions:
             response = getattr(client, method)(url)
             assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
-    @pytest.mark.parametrize("persona", ["asn_user", "sekda_user", "inspektorat_user",
-                                         "auditor_user", "camat_user"])  # fmt: skip
+    @pytest.mark.parametrize(
+        "persona", ["asn_user", "sekda_user", "inspektorat_user", "auditor_user", "camat_user"]
+    )
     def test_other_roles_are_refused(self, request, persona, campaign):
         user = request.getfixturevalue(persona)
         for method, url in self.urls(campaign):

@@ -64,8 +64,9 @@ def test_the_qr_code_decodes_to_the_verification_url(signature, cert):
 def test_the_date_is_indonesian_in_the_instansi_time_zone(employee, time_machine):
     # 23:30 UTC on 14 November is already 15 November in Atambua (WITA, UTC+8).
     time_machine.move_to("2023-11-14T23:30:00Z", tick=False)
-    campaign = make_campaign(employee.instansi, opens_on=dt.date(2023, 11, 1),
-                             closes_on=dt.date(2023, 11, 30))  # fmt: skip
+    campaign = make_campaign(
+        employee.instansi, opens_on=dt.date(2023, 11, 1), closes_on=dt.date(2023, 11, 30)
+    )
     signature = make_signature(employee, campaign)
     text = pdf_text(issue_certificate(signature.pk).file.read())
     assert "Atambua, 15 November 2023" in text

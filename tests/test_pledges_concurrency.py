@@ -53,7 +53,7 @@ def test_a_double_submit_stores_one_signature_and_a_friendly_page(asn_user, empl
         assert response.status_code == 200
         assert response.redirect_chain[-1][0] == reverse("pledges:signed", args=[code])
     pages = [r.content.decode() for r in responses]
-    assert sum("Anda sudah menandatangani ikrar ini." in p for p in pages) == 1
+    assert sum("Dokumen ini sudah Anda tanda tangani." in p for p in pages) == 1
 
 
 def test_many_signers_at_once_keep_one_unbroken_chain(instansi, unit):

@@ -44,9 +44,11 @@ def test_it_signs_with_a_drawing_and_keeps_the_evidence(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = login(asn_user).post(
-            sign_url(campaign), form_data(), HTTP_USER_AGENT="Mozilla/5.0 (Android 10)",
+            sign_url(campaign),
+            form_data(),
+            HTTP_USER_AGENT="Mozilla/5.0 (Android 10)",
             REMOTE_ADDR="10.9.8.7",
-        )  # fmt: skip
+        )
     signature = Signature.objects.get(employee=employee)
     assert response.status_code == 302
     assert response.url == reverse("pledges:signed", args=[signature.code])
@@ -115,8 +117,11 @@ def test_it_refuses_a_method_the_campaign_does_not_allow(asn_user, instansi):
 )
 def test_it_refuses_outside_the_campaign_dates(asn_user, instansi, opens, closes):
     today = timezone.localdate()
-    campaign = make_campaign(instansi, opens_on=today + dt.timedelta(days=opens),
-                             closes_on=today + dt.timedelta(days=closes))  # fmt: skip
+    campaign = make_campaign(
+        instansi,
+        opens_on=today + dt.timedelta(days=opens),
+        closes_on=today + dt.timedelta(days=closes),
+    )
     client = login(asn_user)
     assert client.get(sign_url(campaign)).status_code == 403
     response = client.post(sign_url(campaign), form_data())
@@ -130,7 +135,7 @@ def test_a_second_submit_leads_to_the_first_signature(asn_user, employee, campai
     client.post(sign_url(campaign), form_data())
     response = client.post(sign_url(campaign), form_data(), follow=True)
     assert Signature.objects.filter(employee=employee).count() == 1
-    assert "Anda sudah menandatangani ikrar ini." in response.content.decode()
+    assert "Dokumen ini sudah Anda tanda tangani." in response.content.decode()
     assert response.redirect_chain[-1][0] == reverse(
         "pledges:signed", args=[Signature.objects.get().code]
     )

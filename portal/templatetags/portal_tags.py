@@ -24,3 +24,10 @@ def nip_display(value):
 @register.filter
 def nip_masked(value):
     return nip.mask_nip(value or "")
+
+
+@register.filter
+def code_groups(value):
+    """A verification code in the groups of four printed on documents: ABCD-EFGH-..."""
+    value = value or ""
+    return "-".join(value[i : i + 4] for i in range(0, len(value), 4))

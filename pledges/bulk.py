@@ -1,0 +1,128 @@
+"""Bulk downloads: every signed pakta (or ikrar certificate) of a campaign as one ZIP or one
+merged PDF, with a cover recap. Files are streamed from storage into a temporary file, so
+memory stays flat whatever the number of documents."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+import zipfile
+
+from django.core.files import File
+from django.utils import timezone
+
+from portal import dates
+from portal.pdf import render_pdf
+
+from .certificates import issue_certificate
+from .models import BulkExport, Signature
+from .progress import pakta_units
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY = 20
+COPY_CHUNK = 1 << 20
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:80] or "unit"
+
+
+def documents(export: BulkExport) -> list[tuple[str, Signature]]:
+    """(file name in the archive, signature whose stored PDF goes in), sorted by name."""
+    campaign = export.campaign
+    if export.kind == BulkExport.Kind.IKRAR_ZIP:
+        rows = Signature.objects.ikrar().valid().filter(campaign=campaign).select_related("unit")
+        named = [(f"{safe_name(s.unit.name)}/{s.identity['nip']}-{s.code}.pdf", s) for s in rows]
+    else:
+        rows = Signature.objects.pakta().valid().filter(campaign=campaign).select_related("unit")
+        named = [(f"{safe_name(s.unit.name)}-{s.code}.pdf", s.current_document()) for s in rows]
+    return sorted(named, key=lambda pair: pair[0])
+
+
+def recap_pdf(export: BulkExport) -> bytes:
+    campaign = export.campaign
+    instansi = campaign.instansi
+    units = list(pakta_units(campaign).order_by("name"))
+    signed = [u for u in units if u.pakta_status in Signature.VALID_STATUSES]
+    return render_pdf(
+        "pdf/pakta_recap.html",
+        {
+            "campaign": campaign,
+            "instansi": instansi,
+            "signed": signed,
+            "unsigned": [u for u in units if u not in signed],
+            "total": len(units),
+            "tz": instansi.tz,
+            "printed": dates.tanggal_jam(timezone.now(), instansi.tz),
+        },
+    )
+
+
+def build(export_id: int) -> None:
+    """Run (or re-run, after a crash) one export from the start."""
+    export = BulkExport.objects.select_related("campaign__instansi", "instansi").get(pk=export_id)
+    items = documents(export)
+    BulkExport.objects.filter(pk=export.pk).update(
+        status=BulkExport.Status.RUNNING, total=len(items), done=0, error=""
+    )
+    try:
+        with tempfile.TemporaryFile() as tmp:
+            if export.kind == BulkExport.Kind.PAKTA_PDF:
+                _write_merged(export, items, tmp)
+            else:
+                _write_zip(export, items, tmp)
+            tmp.seek(0)
+            export.file.save(export.filename, File(tmp), save=False)
+        BulkExport.objects.filter(pk=export.pk).update(
+            file=export.file.name, status=BulkExport.Status.DONE, finished_at=timezone.now()
+        )
+    except Exception as exc:
+        log.exception("bulk export %s failed", export.pk)
+        BulkExport.objects.filter(pk=export.pk).update(
+            status=BulkExport.Status.FAILED, error=str(exc)[:500], finished_at=timezone.now()
+        )
+        raise
+
+
+def _advance(export: BulkExport, index: int, total: int) -> None:
+    if index % PROGRESS_EVERY == 0 or index == total:
+        BulkExport.objects.filter(pk=export.pk).update(done=index)
+
+
+def _write_zip(export: BulkExport, items, tmp) -> None:
+    # PDFs are compressed already: storing them is as small and much faster.
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        if export.kind == BulkExport.Kind.PAKTA_ZIP:
+            archive.writestr("00-rekapitulasi.pdf", recap_pdf(export))
+        for index, (name, signature) in enumerate(items, start=1):
+            certificate = issue_certificate(signature.pk)
+            with certificate.file.open("rb") as src, archive.open(name, "w") as dst:
+                shutil.copyfileobj(src, dst, COPY_CHUNK)
+            _advance(export, index, len(items))
+
+
+def _write_merged(export: BulkExport, items, tmp) -> None:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.append(io.BytesIO(recap_pdf(export)))
+    for index, (_name, signature) in enumerate(items, start=1):
+        certificate = issue_certificate(signature.pk)
+        with certificate.file.open("rb") as src:
+            writer.append(io.BytesIO(src.read()))
+        _advance(export, index, len(items))
+    writer.write(tmp)
+
+
+def restart(export: BulkExport) -> None:
+    """A failed or stuck export is queued again; it rebuilds from the first file."""
+    from .tasks import build_export
+
+    BulkExport.objects.filter(pk=export.pk).update(
+        status=BulkExport.Status.QUEUED, done=0, error="", finished_at=None
+    )
+    build_export.enqueue(export.pk)

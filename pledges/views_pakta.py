@@ -1,0 +1,249 @@
+"""Pakta Integritas: heads of units sign, the Sekda countersigns and downloads, heads follow
+their unit's ikrar progress and remind their staff."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.access import asn_required, get_unit_for, role_required
+from portal.models import Employee, Unit, User
+
+from . import services
+from .access import get_campaign_for, get_export_for, get_headed_unit, get_pakta_to_witness
+from .models import BulkExport, Campaign, Signature
+from .progress import pakta_units, percent
+from .views import SigningPage, signing_flow
+
+DOWNLOAD_ROLES = (User.Role.BKD, User.Role.SEKDA)
+SORTS = {
+    "nama": "name",
+    "jenis": "kind",
+    "kepala": "head__name",
+    "pakta": "pakta_signed_at",
+    "ikrar": "ratio",
+}
+
+
+@asn_required
+@require_GET
+def pakta_home(request):
+    """A head's own units and, per open campaign, whether their pakta is signed."""
+    units = list(Unit.objects.filter(head_id=request.user.employee_id).order_by("name"))
+    if not units:
+        raise PermissionDenied
+    campaigns = [
+        c
+        for c in Campaign.objects.filter(instansi_id=units[0].instansi_id).current()
+        if c.is_open()
+    ]
+    rows = []
+    for campaign in campaigns:
+        by_unit = {u.pk: u for u in pakta_units(campaign).filter(pk__in=[u.pk for u in units])}
+        rows += [(campaign, by_unit[u.pk]) for u in units if u.pk in by_unit]
+    return render(request, "pledges/pakta_home.html", {"rows": rows})
+
+
+@asn_required
+@require_http_methods(["GET", "POST"])
+def sign_pakta(request, pk: int, unit_id: int):
+    campaign = get_campaign_for(request.user, pk)
+    unit = get_headed_unit(request.user, unit_id)
+    if unit.instansi_id != campaign.instansi_id:
+        raise Http404
+    employee = request.user.employee
+    page = SigningPage(
+        kind=Signature.Kind.PAKTA,
+        title=_("Pakta Integritas"),
+        intro=_(
+            "Dalam jabatan sebagai pimpinan unit kerja, saya menyatakan (centang setiap butir):"
+        ),
+        submit=_("Tanda tangani pakta integritas"),
+        done=_("Terima kasih. Pakta integritas unit Anda telah tercatat."),
+        sign=lambda data: services.sign_pakta(
+            employee=employee, unit=unit, campaign=campaign, data=data
+        ),
+        existing=Signature.objects.pakta().valid().filter(campaign=campaign, unit=unit).first,
+    )
+    return signing_flow(request, campaign, page, unit=unit)
+
+
+@asn_required
+@require_http_methods(["GET", "POST"])
+def sign_witness(request, code: str):
+    pakta = get_pakta_to_witness(request.user, code)
+    employee = request.user.employee
+    page = SigningPage(
+        kind=Signature.Kind.WITNESS,
+        title=_("Saksi Pakta Integritas"),
+        intro=_("Sebagai saksi, saya mengetahui pakta integritas berikut (centang setiap butir):"),
+        submit=_("Tanda tangani sebagai saksi"),
+        done=_("Terima kasih. Tanda tangan saksi telah tercatat."),
+        sign=lambda data: services.sign_witness(employee=employee, pakta=pakta, data=data),
+        existing=Signature.objects.filter(kind=Signature.Kind.WITNESS, witnessed=pakta)
+        .valid()
+        .first,
+    )
+    return signing_flow(request, pakta.campaign, page, pakta=pakta)
+
+
+@require_http_methods(["GET", "POST"])
+def unit_progress(request, pk: int, unit_id: int):
+    """Signed / total of one unit and who has not signed; the head and BKD may remind."""
+    campaign = get_campaign_for(request.user, pk)
+    unit = get_unit_for(request.user, unit_id)
+    if unit.instansi_id != campaign.instansi_id:
+        raise Http404
+    employee_id = request.user.employee_id
+    may_remind = request.user.is_bkd or (employee_id is not None and unit.head_id == employee_id)
+    staff = Employee.objects.active().in_unit(unit)
+    if request.method == "POST":
+        if not may_remind:
+            raise PermissionDenied
+        batch = services.remind_unsigned(
+            campaign=campaign, employees=staff, actor=request.user, request=request
+        )
+        messages.success(
+            request,
+            _(
+                "Pengingat dikirim ke %(n)d pegawai; %(s)d dilewati karena baru diingatkan; "
+                "%(e)d tanpa email."
+            )
+            % {"n": batch.queued, "s": batch.skipped_recent, "e": len(batch.without_email)},
+        )
+        return redirect("pledges:unit_progress", pk=campaign.pk, unit_id=unit.pk)
+    total = staff.count()
+    unsigned = list(staff.unsigned_for(campaign).order_by("name"))
+    signed = total - len(unsigned)
+    return render(
+        request,
+        "pledges/unit_progress.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "total": total,
+            "signed": signed,
+            "percent": percent(signed, total),
+            "unsigned": unsigned,
+            "may_remind": may_remind,
+        },
+    )
+
+
+@role_required(*DOWNLOAD_ROLES)
+@require_GET
+def pakta_recap_latest(request):
+    campaign = Campaign.objects.visible_to(request.user).current().order_by("-opens_on").first()
+    if campaign is None:
+        return render(request, "pledges/pakta_recap.html", {"campaign": None})
+    return redirect("pledges:pakta_recap", pk=campaign.pk)
+
+
+@role_required(*DOWNLOAD_ROLES)
+@require_GET
+def pakta_recap(request, pk: int):
+    """Every unit with its head, pakta status and ikrar progress; single and bulk downloads."""
+    campaign = get_campaign_for(request.user, pk)
+    units = pakta_units(campaign).annotate(ratio=F("signed") * 1.0 / Greatest(F("staff"), 1))
+    kind = request.GET.get("jenis", "")
+    if kind in Unit.Kind.values:
+        units = units.filter(kind=kind)
+    status = request.GET.get("status", "")
+    if status == "belum":
+        units = units.filter(
+            Q(pakta_status__isnull=True)
+            | Q(pakta_status__in=[Signature.Status.RETURNED, Signature.Status.REVOKED])
+        )
+    elif status == "sudah":
+        units = units.filter(pakta_status__in=Signature.VALID_STATUSES)
+    elif status in (Signature.Status.RETURNED, Signature.Status.REVOKED):
+        units = units.filter(pakta_status=status)
+    sort = request.GET.get("urut", "nama")
+    order = SORTS.get(sort.lstrip("-"), "name")
+    descending = sort.startswith("-")
+    units = units.order_by(
+        F(order).desc(nulls_last=True) if descending else F(order).asc(nulls_last=True), "name"
+    )
+    rows = list(units)
+    for row in rows:
+        row.percent = percent(row.signed, row.staff)
+    return render(
+        request,
+        "pledges/pakta_recap.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "kinds": Unit.Kind.choices,
+            "kind": kind,
+            "status": status,
+            "sort": sort,
+            "sort_columns": [
+                ("nama", _("Unit kerja")),
+                ("jenis", _("Jenis")),
+                ("kepala", _("Kepala unit")),
+                ("pakta", _("Pakta")),
+                ("ikrar", _("Ikrar pegawai")),
+            ],
+            "campaigns": Campaign.objects.visible_to(request.user).order_by("-opens_on"),
+            "exports": BulkExport.objects.filter(campaign=campaign).select_related("instansi")[:10],
+            "export_kinds": BulkExport.Kind.choices
+            if request.user.is_bkd
+            else [c for c in BulkExport.Kind.choices if c[0] != BulkExport.Kind.IKRAR_ZIP],
+        },
+    )
+
+
+@role_required(*DOWNLOAD_ROLES)
+@require_POST
+def export_start(request, pk: int, kind: str):
+    campaign = get_campaign_for(request.user, pk)
+    if kind not in BulkExport.Kind.values or (
+        kind == BulkExport.Kind.IKRAR_ZIP and not request.user.is_bkd
+    ):
+        raise Http404
+    export = services.start_export(
+        campaign=campaign, kind=kind, actor=request.user, request=request
+    )
+    return redirect("pledges:export", pk=export.pk)
+
+
+@role_required(*DOWNLOAD_ROLES)
+@require_GET
+def export_status(request, pk: int):
+    export = get_export_for(request.user, pk)
+    return render(request, "pledges/export_status.html", {"export": export})
+
+
+@role_required(*DOWNLOAD_ROLES)
+@require_POST
+def export_restart(request, pk: int):
+    from .bulk import restart
+
+    export = get_export_for(request.user, pk)
+    if export.status != BulkExport.Status.DONE:
+        restart(export)
+    return redirect("pledges:export", pk=export.pk)
+
+
+@role_required(*DOWNLOAD_ROLES)
+@require_GET
+def export_download(request, pk: int):
+    export = get_export_for(request.user, pk)
+    if export.status != BulkExport.Status.DONE:
+        raise Http404
+    services.log_download(
+        user=request.user, instansi_id=export.instansi_id, export=export, request=request
+    )
+    content_type = (
+        "application/pdf" if export.kind == BulkExport.Kind.PAKTA_PDF else ("application/zip")
+    )
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export.filename,
+        content_type=content_type,
+    )
