@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CODE_LENGTH, Campaign, Signature, normalize_code
+from .models import CODE_LENGTH, Campaign, ReviewEvent, Signature, normalize_code
 
 MAX_POINTS = 20
 MAX_POINT_CHARS = 1000
@@ -181,3 +183,75 @@ class PdfCheckForm(forms.Form):
         if head != b"%PDF-":
             raise forms.ValidationError(_("Berkas ini bukan PDF."))
         return upload
+
+
+class ReviewFilterForm(forms.Form):
+    q = forms.CharField(label=_("Cari NIP atau nama"), required=False, max_length=100)
+    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None, required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Semua"))] + Signature.Status.choices)  # fmt: skip
+    kind = forms.ChoiceField(
+        label=_("Dokumen"),
+        required=False,
+        choices=[("", _("Semua")), ("ikrar", _("Ikrar")), ("pakta", _("Pakta"))],
+    )
+    method = forms.ChoiceField(label=_("Cara"), required=False,
+                               choices=[("", _("Semua"))] + Signature.Method.choices)  # fmt: skip
+    date_from = forms.DateField(label=_("Dari tanggal"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    date_to = forms.DateField(label=_("Sampai tanggal"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+
+    def __init__(self, *args, instansi, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instansi = instansi
+        from portal.models import Unit
+
+        self.fields["unit"].queryset = Unit.objects.filter(instansi=instansi).order_by("name")
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+
+    def filter(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["q"]:
+            digits = "".join(ch for ch in data["q"] if ch.isdigit())
+            qs = qs.filter(employee__nip__startswith=digits) if len(digits) >= 4 else qs.filter(
+                employee__name__icontains=data["q"].strip()
+            )  # fmt: skip
+        for field in ("unit", "status", "kind", "method"):
+            if data[field]:
+                qs = qs.filter(**{field: data[field]})
+        if data["date_from"]:
+            qs = qs.filter(signed_at__gte=_local_midnight(data["date_from"], self.instansi))
+        if data["date_to"]:
+            next_day = data["date_to"] + dt.timedelta(days=1)
+            qs = qs.filter(signed_at__lt=_local_midnight(next_day, self.instansi))
+        return qs
+
+
+def _local_midnight(day, instansi):
+    return dt.datetime.combine(day, dt.time.min, tzinfo=instansi.tz)
+
+
+class ReviewForm(forms.Form):
+    action = forms.ChoiceField(choices=ReviewEvent.Action.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Alasan"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+class ReminderForm(forms.Form):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Unit kerja (kosongkan untuk seluruh instansi)"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, instansi, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from portal.models import Unit
+
+        self.fields["units"].queryset = Unit.objects.filter(instansi=instansi).order_by("name")

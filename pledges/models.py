@@ -432,6 +432,32 @@ class Reminder(models.Model):
         return f"{self.employee_id} {self.sent_at:%Y-%m-%d %H:%M}"
 
 
+class ReminderRun(models.Model):
+    """One press of "send reminders": how many were queued, sent and failed so far."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    total = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pengiriman pengingat")
+        verbose_name_plural = _("pengiriman pengingat")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * (self.sent + self.failed) / self.total) if self.total else 100
+
+
 class BulkExportQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> BulkExportQuerySet:
         if user.is_authenticated and user.role in (User.Role.BKD, User.Role.SEKDA):

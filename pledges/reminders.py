@@ -7,23 +7,26 @@ import logging
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.accounts import templated_email
 from portal.models import Employee
 
-from .models import Campaign, Reminder
+from .models import Reminder, ReminderRun
 
 log = logging.getLogger(__name__)
+PROGRESS_EVERY = 25
 
 
-def send(campaign_id: int, employee_ids: list[int], actor_id: int | None) -> int:
+def send(run_id: int, employee_ids: list[int]) -> int:
     """Send one reminder per employee over one SMTP connection; each success is logged so a
     re-run after a crash skips those already reminded."""
-    campaign = Campaign.objects.select_related("instansi").get(pk=campaign_id)
+    run = ReminderRun.objects.select_related("campaign__instansi").get(pk=run_id)
+    campaign = run.campaign
     already = set(
-        Reminder.objects.filter(campaign=campaign, employee_id__in=employee_ids).values_list(
-            "employee_id", flat=True
-        )
+        Reminder.objects.filter(
+            campaign=campaign, employee_id__in=employee_ids, sent_at__gte=run.created_at
+        ).values_list("employee_id", flat=True)
     )
     employees = (
         Employee.objects.filter(pk__in=employee_ids)
@@ -32,7 +35,7 @@ def send(campaign_id: int, employee_ids: list[int], actor_id: int | None) -> int
         .select_related("unit")
     )
     link = settings.SITE_URL + reverse("pledges:sign", args=[campaign.pk])
-    sent = 0
+    sent = failed = 0
     with mail.get_connection() as connection:
         for employee in employees.iterator(chunk_size=500):
             context = {
@@ -48,7 +51,14 @@ def send(campaign_id: int, employee_ids: list[int], actor_id: int | None) -> int
                 message.send()
             except OSError:
                 log.exception("reminder to employee %s failed", employee.pk)
-                continue
-            Reminder.objects.create(campaign=campaign, employee=employee, sent_by_id=actor_id)
-            sent += 1
+                failed += 1
+            else:
+                Reminder.objects.create(campaign=campaign, employee=employee,
+                                        sent_by_id=run.created_by_id)  # fmt: skip
+                sent += 1
+            if (sent + failed) % PROGRESS_EVERY == 0:
+                ReminderRun.objects.filter(pk=run.pk).update(sent=sent, failed=failed)
+    ReminderRun.objects.filter(pk=run.pk).update(
+        sent=sent, failed=failed, finished_at=timezone.now()
+    )
     return sent

@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 
 from portal.models import Employee, Unit
 
-from .models import BulkExport, Campaign, DownloadEvent, Reminder, Signature, new_code
+from .models import (
+    BulkExport,
+    Campaign,
+    DownloadEvent,
+    Reminder,
+    ReminderRun,
+    ReviewEvent,
+    Signature,
+    new_code,
+)
 from .signature_image import clean_signature
 
 
@@ -309,28 +318,101 @@ def remind_unsigned(*, campaign: Campaign, employees, actor, request=None) -> Re
         campaign=campaign,
         sent_at__gte=timezone.now() - dt.timedelta(hours=settings.REMINDER_INTERVAL_HOURS),
     ).values("employee_id")
-    to_mail = list(unsigned.exclude(email="").exclude(pk__in=recent).values_list("pk", flat=True))
+    with_email = unsigned.exclude(email="")
+    to_mail = list(with_email.exclude(pk__in=recent).values_list("pk", flat=True))
+    run = ReminderRun.objects.create(campaign=campaign, created_by=actor, total=len(to_mail))
     batch = ReminderBatch(
+        run=run,
         queued=len(to_mail),
-        skipped_recent=unsigned.exclude(email="").filter(pk__in=recent).count(),
+        skipped_recent=with_email.filter(pk__in=recent).count(),
         without_email=list(unsigned.filter(email="").select_related("unit").order_by("name")),
     )
-    record(
-        "reminder",
-        actor=actor,
-        instansi=campaign.instansi_id,
-        target=campaign,
-        request=request,
-        queued=batch.queued,
-        skipped=batch.skipped_recent,
-    )
-    actor_id = actor.pk
-    transaction.on_commit(lambda: send_reminders.enqueue(campaign.pk, to_mail, actor_id))
+    record("reminder", actor=actor, instansi=campaign.instansi_id, target=campaign,
+           request=request, queued=batch.queued, skipped=batch.skipped_recent)  # fmt: skip
+    transaction.on_commit(lambda: send_reminders.enqueue(run.pk, to_mail))
     return batch
 
 
 @dataclass
 class ReminderBatch:
+    run: ReminderRun
     queued: int
     skipped_recent: int
     without_email: list
+
+
+REVIEWABLE = {
+    ReviewEvent.Action.APPROVE: (Signature.Status.PENDING,),
+    ReviewEvent.Action.RETURN: (Signature.Status.PENDING, Signature.Status.APPROVED),
+    ReviewEvent.Action.REVOKE: (Signature.Status.PENDING, Signature.Status.APPROVED),
+}
+
+
+def review(*, signature: Signature, action: str, reason: str, actor, request=None) -> ReviewEvent:
+    """Approve, return (the signer may sign again) or revoke one signature.
+
+    The decision is an append-only event in the instansi's review chain; the signature's
+    status is its projection. Returning mails the signer.
+    """
+    from portal.audit import record
+
+    reason = reason.strip()
+    if action != ReviewEvent.Action.APPROVE and len(reason) < 5:
+        raise ValidationError(_("Tuliskan alasan yang jelas (minimal 5 karakter)."))
+    with transaction.atomic():
+        locked = Signature.objects.select_for_update().get(pk=signature.pk)
+        if locked.status not in REVIEWABLE[action]:
+            raise ValidationError(
+                _("Tanda tangan berstatus %(status)s tidak dapat %(action)s.")
+                % {"status": locked.get_status_display().lower(),
+                   "action": ReviewEvent.Action(action).label.lower()}
+            )  # fmt: skip
+        event = ReviewEvent(
+            signature=locked,
+            instansi_id=locked.instansi_id,
+            action=action,
+            reason=reason,
+            actor=actor,
+            actor_name=actor.display_name,
+            created_at=timezone.now(),
+        )
+        event.append()
+        locked.status = ReviewEvent.RESULTING_STATUS[action]
+        locked.save(update_fields=["status"])
+        record(f"review_{action}", actor=actor, instansi=locked.instansi_id, target=locked,
+               request=request, signature=locked.code, reason=reason)  # fmt: skip
+        if action == ReviewEvent.Action.RETURN and locked.employee.email:
+            transaction.on_commit(lambda: _mail_returned(locked, reason))
+    signature.status = locked.status
+    return event
+
+
+def _mail_returned(signature: Signature, reason: str) -> None:
+    from django.urls import reverse
+
+    from portal.accounts import send_email_task, templated_email
+
+    link = settings.SITE_URL + (
+        reverse("pledges:sign", args=[signature.campaign_id])
+        if signature.kind == Signature.Kind.IKRAR
+        else reverse("pledges:pakta_home")
+    )
+    message = templated_email(
+        "emails/returned",
+        {"signature": signature, "reason": reason, "link": link, "site_url": settings.SITE_URL},
+        [signature.employee.email],
+    )
+    html = message.alternatives[0][0] if message.alternatives else ""
+    send_email_task.enqueue(subject=message.subject, text=message.body, html=html,
+                            to=message.to)  # fmt: skip
+
+
+def approve_many(*, signatures, actor, request=None) -> int:
+    """Bulk approve: every pending signature among `signatures`; others are left as they are."""
+    approved = 0
+    with transaction.atomic():
+        for signature in signatures.filter(status=Signature.Status.PENDING).order_by("pk"):
+            review(signature=signature, action=ReviewEvent.Action.APPROVE, reason="",
+                   actor=actor, request=request)  # fmt: skip
+            approved += 1
+    return approved

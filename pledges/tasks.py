@@ -18,7 +18,7 @@ def build_export(export_id: int) -> None:
 
 
 @task()
-def send_reminders(campaign_id: int, employee_ids: list[int], actor_id: int) -> None:
+def send_reminders(run_id: int, employee_ids: list[int]) -> None:
     from .reminders import send
 
-    send(campaign_id, employee_ids, actor_id)
+    send(run_id, employee_ids)

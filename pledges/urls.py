@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views, views_pakta
+from . import views, views_admin, views_pakta
 
 app_name = "pledges"
 urlpatterns = [
@@ -26,4 +26,18 @@ urlpatterns = [
     path("unduhan/<int:pk>/", views_pakta.export_status, name="export"),
     path("unduhan/<int:pk>/ulang/", views_pakta.export_restart, name="export_restart"),
     path("unduhan/<int:pk>/berkas/", views_pakta.export_download, name="export_download"),
+    path("telaah/", views_admin.review_queue, name="review_queue"),
+    path("telaah/setujui/", views_admin.review_bulk_approve, name="review_bulk_approve"),
+    path("telaah/<str:code>/", views_admin.review_detail, name="review_detail"),
+    path("telaah/<str:code>/gambar.png", views_admin.signature_image, name="signature_image"),
+    path("kampanye/<int:pk>/anomali/", views_admin.anomaly_view, name="anomalies"),
+    path("dasbor/", views_admin.dashboard_latest, name="dashboard_latest"),
+    path("kampanye/<int:pk>/dasbor/", views_admin.dashboard, name="dashboard"),
+    path("kampanye/<int:pk>/pengingat/", views_admin.reminders, name="reminders"),
+    path("pengingat/<int:pk>/", views_admin.reminder_run, name="reminder_run"),
+    re_path(
+        r"^kampanye/(?P<pk>\d+)/ekspor/(?P<what>tanda-tangan|belum)\.(?P<fmt>csv|xlsx)$",
+        views_admin.export,
+        name="export",
+    ),
 ]

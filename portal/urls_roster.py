@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views_roster
+from . import views, views_roster
 
 app_name = "portal"
 urlpatterns = [
     path("impor/", views_roster.roster_import, name="roster_import"),
+    path("log-audit/", views.audit_log, name="audit_log"),
     path("impor/hasil/", views_roster.roster_import_result, name="roster_import_result"),
     path(
         "impor/templat.<str:fmt>",

@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_GET
 from .access import role_required
 from .audit import record
 from .forms import LoginForm
-from .models import Employee, Instansi, Unit, User
+from .models import AuditEvent, Employee, Instansi, Unit, User
 
 
 class LoginView(auth_views.LoginView):
@@ -75,4 +76,34 @@ def ratelimited(request, exception=None):
     return HttpResponse(
         render_to_string("429.html", {"message": _("Terlalu banyak permintaan.")}, request),
         status=429,
+    )
+
+
+@role_required(User.Role.BKD)
+@require_GET
+def audit_log(request):
+    """Every administrator action of the instansi, filterable by user and action."""
+    events = AuditEvent.objects.visible_to(request.user).select_related("actor")
+    actor = request.GET.get("pengguna", "")
+    action = request.GET.get("aksi", "")
+    if actor.isdigit():
+        events = events.filter(actor_id=int(actor))
+    if action:
+        events = events.filter(action=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    scope = AuditEvent.objects.visible_to(request.user)
+    return render(
+        request,
+        "portal/audit_log.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "actors": User.objects.filter(pk__in=scope.values("actor")).order_by("username"),
+            "actions": scope.order_by("action").values_list("action", flat=True).distinct(),
+            "actor": actor,
+            "action": action,
+            "tz": request.user.instansi.tz,
+        },
     )

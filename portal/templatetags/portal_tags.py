@@ -31,3 +31,8 @@ def code_groups(value):
     """A verification code in the groups of four printed on documents: ABCD-EFGH-..."""
     value = value or ""
     return "-".join(value[i : i + 4] for i in range(0, len(value), 4))
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""

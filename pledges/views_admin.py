@@ -1,0 +1,294 @@
+"""BKD's daily tools: review queue and decisions, anomalies, compliance, reminders, exports."""
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+
+from portal import dates
+from portal.access import role_required
+from portal.audit import record
+from portal.exports import safe_cell
+from portal.models import Employee, User
+
+from . import anomalies, compliance, services
+from .access import get_campaign_for
+from .forms import ReminderForm, ReviewFilterForm, ReviewForm
+from .models import Campaign, ReminderRun, ReviewEvent, Signature
+
+BKD = User.Role.BKD
+DASHBOARD_ROLES = (User.Role.BKD, User.Role.SEKDA, User.Role.AUDITOR)
+PAGE_SIZE = 50
+
+
+def _reviewable(user):
+    return Signature.objects.filter(instansi_id=user.instansi_id).exclude(
+        kind=Signature.Kind.WITNESS
+    )
+
+
+def get_reviewable(user, code: str) -> Signature:
+    return get_object_or_404(
+        _reviewable(user).select_related("employee__unit", "unit", "campaign", "instansi"),
+        code=code,
+    )
+
+
+@role_required(BKD)
+@require_GET
+def review_queue(request):
+    form = ReviewFilterForm(request.GET or None, instansi=request.user.instansi)
+    rows = form.filter(_reviewable(request.user)).select_related("unit", "campaign")
+    page = Paginator(rows.order_by("-signed_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "pledges/review_queue.html",
+                  {"form": form, "page": page, "query": query.urlencode()})  # fmt: skip
+
+
+@role_required(BKD)
+@require_POST
+def review_bulk_approve(request):
+    codes = request.POST.getlist("codes")[:PAGE_SIZE]
+    approved = services.approve_many(signatures=_reviewable(request.user).filter(code__in=codes),
+                                     actor=request.user, request=request)  # fmt: skip
+    messages.success(request, _("%(n)d tanda tangan disetujui.") % {"n": approved})
+    return redirect(request.POST.get("next") or "pledges:review_queue")
+
+
+@role_required(BKD)
+@require_http_methods(["GET", "POST"])
+def review_detail(request, code: str):
+    signature = get_reviewable(request.user, code)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review(signature=signature, action=form.cleaned_data["action"],
+                            reason=form.cleaned_data["reason"], actor=request.user,
+                            request=request)  # fmt: skip
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Keputusan dicatat: %(s)s.")
+                             % {"s": signature.get_status_display()})  # fmt: skip
+        return redirect("pledges:review_detail", code=signature.code)
+    current = signature.employee.snapshot()
+    differences = {key for key, value in signature.identity.items()
+                   if key in current and current[key] != value}  # fmt: skip
+    return render(
+        request,
+        "pledges/review_detail.html",
+        {
+            "signature": signature,
+            "current": current,
+            "differences": differences,
+            "fields": [("name", _("Nama")), ("nip", "NIP"), ("pangkat_golongan",
+                       _("Pangkat/golongan")), ("jabatan", _("Jabatan")), ("unit", _("Unit"))],
+            "reviews": signature.reviews.select_related("actor").order_by("created_at"),
+            "actions": {a: a in services.REVIEWABLE and signature.status in services.REVIEWABLE[a]
+                        for a in ReviewEvent.Action.values},
+        },
+    )  # fmt: skip
+
+
+@role_required(BKD)
+@require_GET
+def signature_image(request, code: str):
+    """Media is never served directly: the drawn image goes only to the reviewing BKD."""
+    signature = get_reviewable(request.user, code)
+    if not signature.image:
+        return HttpResponse(status=404)
+    return FileResponse(signature.image.open("rb"), content_type="image/png")
+
+
+def _latest_campaign(user):
+    return Campaign.objects.visible_to(user).current().order_by("-opens_on").first()
+
+
+@role_required(BKD)
+@require_GET
+def anomaly_view(request, pk: int):
+    campaign = get_campaign_for(request.user, pk)
+    return render(
+        request,
+        "pledges/anomalies.html",
+        {
+            "campaign": campaign,
+            "shared_ip": anomalies.shared_ip(campaign),
+            "outside_hours": anomalies.outside_hours(campaign)[:500],
+            "same_image": anomalies.same_image(campaign),
+            "window": int(anomalies.SHARED_IP_WINDOW.total_seconds() // 60),
+            "min_signers": anomalies.SHARED_IP_MIN_SIGNERS,
+            "hours": (anomalies.WORK_START_HOUR, anomalies.WORK_END_HOUR),
+        },
+    )
+
+
+@role_required(*DASHBOARD_ROLES)
+@require_GET
+def dashboard_latest(request):
+    if request.user.is_auditor:
+        return render(request, "pledges/dashboard_national.html",
+                      {"regions": compliance.across_instansi()})  # fmt: skip
+    campaign = _latest_campaign(request.user)
+    if campaign is None:
+        return render(request, "pledges/dashboard.html", {"campaign": None})
+    return redirect("pledges:dashboard", pk=campaign.pk)
+
+
+@role_required(*DASHBOARD_ROLES)
+@require_GET
+def dashboard(request, pk: int):
+    campaign = get_campaign_for(request.user, pk)
+    if campaign.instansi_id is None:
+        return redirect("pledges:dashboard_latest")
+    rows = compliance.unit_rows(campaign)
+    sort = request.GET.get("urut", "persen")
+    keys = {"nama": lambda r: r.name, "persen": lambda r: (r.percent, r.name),
+            "jumlah": lambda r: (r.staff, r.name)}  # fmt: skip
+    rows.sort(key=keys.get(sort.lstrip("-"), keys["persen"]), reverse=sort.startswith("-"))
+    days = compliance.daily(campaign)
+    summary = compliance.overview(campaign)
+    return render(
+        request,
+        "pledges/dashboard.html",
+        {
+            "campaign": campaign,
+            "summary": summary,
+            "rows": rows,
+            "sort": sort,
+            "zero": compliance.zero_units(rows),
+            "days": days,
+            "chart": compliance.chart_svg(days, summary.total),
+        },
+    )
+
+
+@role_required(BKD)
+@require_http_methods(["GET", "POST"])
+def reminders(request, pk: int):
+    campaign = get_campaign_for(request.user, pk)
+    form = ReminderForm(request.POST if request.method == "POST" else None,
+                        instansi=request.user.instansi)  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        employees = Employee.objects.filter(instansi=request.user.instansi)
+        if form.cleaned_data["units"]:
+            employees = employees.filter(unit__in=form.cleaned_data["units"])
+        batch = services.remind_unsigned(campaign=campaign, employees=employees,
+                                         actor=request.user, request=request)  # fmt: skip
+        request.session["reminder_letters"] = [e.pk for e in batch.without_email]
+        messages.success(request, _("%(n)d email pengingat diantrekan; %(s)d dilewati karena "
+                                    "baru diingatkan.") % {"n": batch.queued,
+                                                           "s": batch.skipped_recent})  # fmt: skip
+        return redirect("pledges:reminder_run", pk=batch.run.pk)
+    runs = ReminderRun.objects.filter(campaign=campaign).select_related("created_by")[:10]
+    return render(request, "pledges/reminders.html",
+                  {"campaign": campaign, "form": form, "runs": runs})  # fmt: skip
+
+
+@role_required(BKD)
+@require_GET
+def reminder_run(request, pk: int):
+    run = get_object_or_404(
+        ReminderRun.objects.filter(campaign__instansi_id=request.user.instansi_id)
+        .select_related("campaign__instansi"),
+        pk=pk,
+    )  # fmt: skip
+    letters = (
+        Employee.objects.filter(pk__in=request.session.get("reminder_letters", []),
+                                instansi_id=request.user.instansi_id)
+        .unsigned_for(run.campaign).select_related("unit").order_by("unit__name", "name")
+    )  # fmt: skip
+    return render(request, "pledges/reminder_run.html",
+                  {"run": run, "letters": letters, "site_url": settings.SITE_URL})  # fmt: skip
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+SIGNATURE_HEADERS = ["NIP", "Nama", "Unit kerja", "Dokumen", "Status", "Cara",
+                     "Waktu tanda tangan", "Kode verifikasi"]  # fmt: skip
+UNSIGNED_HEADERS = ["NIP", "Nama", "Unit kerja", "Jabatan", "Email", "Telepon"]
+
+
+def _signature_rows(campaign):
+    tz = campaign.instansi.tz
+    rows = (
+        Signature.objects.filter(campaign=campaign)
+        .exclude(kind=Signature.Kind.WITNESS)
+        .order_by("unit__name", "identity__name", "signed_at")
+    )
+    for s in rows.iterator(chunk_size=2000):
+        yield [s.identity.get("nip", ""), s.identity.get("name", ""), s.identity.get("unit", ""),
+               s.get_kind_display(), s.get_status_display(), s.get_method_display(),
+               dates.tanggal_jam(s.signed_at, tz), s.code_display]  # fmt: skip
+
+
+def _unsigned_rows(campaign):
+    rows = (
+        Employee.objects.active()
+        .filter(instansi_id=campaign.instansi_id)
+        .unsigned_for(campaign)
+        .select_related("unit")
+        .order_by("unit__name", "name")
+    )
+    for e in rows.iterator(chunk_size=2000):
+        yield [e.nip, e.name, e.unit.name, e.jabatan, e.email, e.phone]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@role_required(BKD)
+@require_GET
+def export(request, pk: int, what: str, fmt: str):
+    campaign = get_campaign_for(request.user, pk)
+    headers, rows = (
+        (SIGNATURE_HEADERS, _signature_rows(campaign))
+        if what == "tanda-tangan"
+        else (UNSIGNED_HEADERS, _unsigned_rows(campaign))
+    )
+    record("export", actor=request.user, instansi=campaign.instansi_id, target=campaign,
+           request=request, what=what, fmt=fmt)  # fmt: skip
+    name = f"{what}-{campaign.instansi.code}-{campaign.pk}.{fmt}"
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+        # A BOM makes Excel read the file as UTF-8 (names with diacritics).
+        lines = (
+            writer.writerow([safe_cell(v) for v in row]) for row in _with_header(headers, rows)
+        )
+        response = StreamingHttpResponse(_bom(lines), content_type="text/csv; charset=utf-8")
+    else:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(what[:31])
+        for row in _with_header(headers, rows):
+            sheet.append([safe_cell(v) for v in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _with_header(headers, rows):
+    yield headers
+    yield from rows
+
+
+def _bom(lines):
+    yield "\ufeff"
+    yield from lines
