@@ -38,6 +38,6 @@ urlpatterns = [
     re_path(
         r"^kampanye/(?P<pk>\d+)/ekspor/(?P<what>tanda-tangan|belum)\.(?P<fmt>csv|xlsx)$",
         views_admin.export,
-        name="export",
+        name="data_export",
     ),
 ]

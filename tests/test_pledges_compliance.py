@@ -171,13 +171,13 @@ def test_exports_are_safe_against_formula_injection(bkd_user, campaign, staffed)
     make_signature(hostile, campaign)
     client = login(bkd_user)
     rows = read_csv(
-        client.get(reverse("pledges:export", args=[campaign.pk, "tanda-tangan", "csv"]))
+        client.get(reverse("pledges:data_export", args=[campaign.pk, "tanda-tangan", "csv"]))
     )
     assert rows[0][:3] == ["NIP", "Nama", "Unit kerja"]
     names = [r[1] for r in rows[1:]]
     assert '\'=HYPERLINK("http://x","klik")' in names and len(names) == 4
     assert any("WITA" in r[6] for r in rows[1:])
-    response = client.get(reverse("pledges:export", args=[campaign.pk, "belum", "xlsx"]))
+    response = client.get(reverse("pledges:data_export", args=[campaign.pk, "belum", "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][:2] == ["NIP", "Nama"]
@@ -202,7 +202,7 @@ class TestPermissions:
         for url in (
             reverse("pledges:dashboard", args=[campaign.pk]),
             reverse("pledges:reminders", args=[campaign.pk]),
-            reverse("pledges:export", args=[campaign.pk, "belum", "csv"]),
+            reverse("pledges:data_export", args=[campaign.pk, "belum", "csv"]),
             reverse("portal:audit_log"),
         ):
             assert client.get(url).url.startswith(reverse("login"))
@@ -219,7 +219,7 @@ class TestPermissions:
         user = request.getfixturevalue(persona)
         for url in (
             reverse("pledges:reminders", args=[campaign.pk]),
-            reverse("pledges:export", args=[campaign.pk, "belum", "csv"]),
+            reverse("pledges:data_export", args=[campaign.pk, "belum", "csv"]),
             reverse("portal:audit_log"),
         ):
             assert login(user).get(url).status_code == 403, url
@@ -228,7 +228,7 @@ class TestPermissions:
         for url in (
             reverse("pledges:dashboard", args=[campaign.pk]),
             reverse("pledges:reminders", args=[campaign.pk]),
-            reverse("pledges:export", args=[campaign.pk, "tanda-tangan", "xlsx"]),
+            reverse("pledges:data_export", args=[campaign.pk, "tanda-tangan", "xlsx"]),
         ):
             assert login(other_bkd_user).get(url).status_code == 404, url
 

@@ -1,0 +1,229 @@
+"""Every URL of the URL conf, walked as every persona: the allowed set is exactly as designed.
+
+A new URL without an entry here fails the sweep, so nobody adds a view without deciding who
+may reach it. Object URLs use objects of the Belu instansi: the BKD admin of Kupang must get
+404 there (no IDOR), never the page.
+"""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLResolver, get_resolver, reverse
+
+from pledges.models import BulkExport, ReminderRun
+from pledges.services import SignatureInput, sign_pakta
+from portal.models import Unit
+from sanctions.models import Evidence, Stage
+from tests.conftest import login, make_employee, make_unit
+from tests.pledges_helpers import data_url, drawn_png, make_campaign, make_signature
+from tests.sanctions_helpers import make_case, put_in_stage
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "asn", "head", "bkd", "sekda", "inspektorat", "auditor", "other"]
+ASN = {"asn", "head", "sekda"}  # the Sekda is an ASN too: head of the Sekretariat Daerah
+AUTHENTICATED = set(PERSONAS) - {"anonymous"}
+EVERYONE = set(PERSONAS)
+BKD = {"bkd", "other"}  # list pages: each BKD sees its own instansi
+CASE_READERS = {"bkd", "inspektorat", "sekda", "auditor", "other"}
+CASE_WRITERS = {"bkd", "inspektorat", "other"}
+
+# url name -> (method, kwargs builder name, allowed personas)
+MATRIX = {
+    "home": ("get", None, AUTHENTICATED),
+    "login": ("get", None, EVERYONE),
+    "logout": ("post", None, AUTHENTICATED),
+    "set_language": ("post", None, EVERYONE),
+    "health": ("get", None, EVERYONE),
+    "portal:roster_import": ("get", None, BKD),
+    "portal:roster_import_result": ("get", None, BKD),
+    "portal:roster_template": ("get", "fmt", BKD),
+    "portal:audit_log": ("get", None, BKD),
+    "accounts:password_change": ("get", None, AUTHENTICATED),
+    "accounts:password_change_done": ("get", None, AUTHENTICATED),
+    "accounts:password_reset": ("get", None, EVERYONE),
+    "accounts:password_reset_done": ("get", None, EVERYONE),
+    "accounts:password_reset_confirm": ("get", "token", EVERYONE),
+    "accounts:password_reset_complete": ("get", None, EVERYONE),
+    "accounts:activate": ("get", None, EVERYONE),
+    "accounts:activate_confirm": ("get", "token", EVERYONE),
+    "accounts:activation": ("get", None, BKD),
+    "accounts:activation_send": ("post", None, BKD),
+    "accounts:activation_letters": ("post", None, BKD),
+    "pledges:verify_index": ("get", None, EVERYONE),
+    "pledges:verify_pdf": ("post", None, EVERYONE),
+    "pledges:verify": ("get", "ikrar_code", EVERYONE),
+    "pledges:asn_home": ("get", None, ASN),
+    "pledges:sign": ("get", "campaign", ASN),
+    "pledges:signed": ("get", "ikrar_code", {"asn"}),
+    "pledges:certificate": ("get", "ikrar_code", {"asn", "bkd", "sekda"}),
+    "pledges:campaign_list": ("get", None, BKD),
+    "pledges:campaign_create": ("get", None, BKD),
+    "pledges:campaign_copy": ("post", None, BKD),
+    "pledges:campaign_edit": ("get", "campaign", {"bkd"}),
+    "pledges:campaign_version": ("post", "campaign", {"bkd"}),
+    "pledges:pakta_home": ("get", None, {"head", "sekda"}),
+    "pledges:pakta_recap_latest": ("get", None, {"bkd", "sekda", "other"}),
+    "pledges:pakta_recap": ("get", "campaign", {"bkd", "sekda"}),
+    "pledges:sign_pakta": ("get", "campaign_kecamatan", {"head"}),
+    "pledges:sign_witness": ("get", "pakta_code", {"sekda"}),
+    "pledges:unit_progress": (
+        "get",
+        "campaign_kecamatan",
+        {"head", "bkd", "sekda", "inspektorat", "auditor"},
+    ),
+    "pledges:export_start": ("post", "campaign_kind", {"bkd", "sekda"}),
+    "pledges:export": ("get", "export", {"bkd", "sekda"}),
+    "pledges:export_restart": ("post", "export", {"bkd", "sekda"}),
+    "pledges:export_download": ("get", "export", {"bkd", "sekda"}),
+    "pledges:review_queue": ("get", None, BKD),
+    "pledges:review_bulk_approve": ("post", None, BKD),
+    "pledges:review_detail": ("get", "ikrar_code", {"bkd"}),
+    "pledges:signature_image": ("get", "ikrar_code", {"bkd"}),
+    "pledges:anomalies": ("get", "campaign", {"bkd"}),
+    "pledges:dashboard_latest": ("get", None, {"bkd", "sekda", "auditor", "other"}),
+    "pledges:dashboard": ("get", "campaign", {"bkd", "sekda", "auditor"}),
+    "pledges:reminders": ("get", "campaign", {"bkd"}),
+    "pledges:reminder_run": ("get", "reminder_run", {"bkd"}),
+    "pledges:data_export": ("get", "campaign_export", {"bkd"}),
+    "sanctions:list": ("get", None, CASE_READERS),
+    "sanctions:create": ("get", None, CASE_WRITERS),
+    "sanctions:dashboard": ("get", None, CASE_READERS),
+    "sanctions:overdue": ("get", None, CASE_READERS),
+    "sanctions:export_csv": ("get", None, CASE_READERS),
+    "sanctions:export_xlsx": ("get", None, CASE_READERS),
+    "sanctions:detail": ("get", "case", CASE_READERS - {"other"}),
+    "sanctions:transition": ("get", "case_stage", {"bkd", "inspektorat"}),
+    "sanctions:evidence_upload": ("post", "case", {"bkd", "inspektorat"}),
+    "sanctions:evidence": ("get", "case_evidence", {"bkd", "inspektorat", "sekda", "auditor"}),
+    "sanctions:sk_pdf": ("get", "case", {"bkd", "inspektorat", "sekda", "auditor"}),
+    "sanctions:bap_pdf": ("get", "case", {"bkd", "inspektorat", "sekda", "auditor"}),
+}
+OBJECT_KWARGS = {
+    "campaign",
+    "ikrar_code",
+    "campaign_kecamatan",
+    "pakta_code",
+    "campaign_kind",
+    "export",
+    "reminder_run",
+    "campaign_export",
+    "case",
+    "case_stage",
+    "case_evidence",
+}
+
+
+def url_names() -> list[str]:
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if str(pattern.pattern).startswith("admin"):
+                    continue
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def test_every_url_has_a_decided_audience():
+    assert sorted(MATRIX) == url_names()
+
+
+@pytest.fixture
+def world(
+    instansi,
+    employee,
+    asn_user,
+    camat_user,
+    kecamatan,
+    bkd_user,
+    sekda_user,
+    inspektorat_user,
+    auditor_user,
+    other_bkd_user,
+):
+    setda = make_unit(instansi, "Sekretariat Daerah", kind=Unit.Kind.SETDA)
+    setda.head = make_employee(setda, "Drs. Agustinus Nahak", jabatan="Sekretaris Daerah")
+    setda.save()
+    sekda_user.employee = setda.head
+    sekda_user.save()
+    campaign = make_campaign(instansi)
+    ikrar = make_signature(employee, campaign)
+    data = SignatureInput(method="drawn", confirmed_points=4, drawn_data_url=data_url(drawn_png()))
+    pakta = sign_pakta(employee=camat_user.employee, unit=kecamatan, campaign=campaign, data=data)
+    export = BulkExport.objects.create(
+        instansi=instansi,
+        campaign=campaign,
+        kind="pakta_zip",
+        created_by=bkd_user,
+        status="selesai",
+    )
+    export.file.save("x.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+    run = ReminderRun.objects.create(campaign=campaign, created_by=bkd_user)
+    case = make_case(employee, bkd_user)
+    put_in_stage(case, Stage.KEPUTUSAN, bkd_user)
+    case.examined_on = datetime.date(2025, 5, 22)
+    case.save()
+    evidence = Evidence.objects.create(
+        case=case,
+        file=ContentFile(b"%PDF-1.4 x", name="b.pdf"),
+        original_name="bukti.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=bkd_user,
+    )
+    users = {
+        "asn": asn_user,
+        "head": camat_user,
+        "bkd": bkd_user,
+        "sekda": sekda_user,
+        "inspektorat": inspektorat_user,
+        "auditor": auditor_user,
+        "other": other_bkd_user,
+    }
+    kwargs = {
+        "fmt": {"fmt": "csv"},
+        "token": {"uidb64": "MQ", "token": "bad-token"},
+        "campaign": {"pk": campaign.pk},
+        "ikrar_code": {"code": ikrar.code},
+        "pakta_code": {"code": pakta.code},
+        "campaign_kecamatan": {"pk": campaign.pk, "unit_id": kecamatan.pk},
+        "campaign_kind": {"pk": campaign.pk, "kind": "pakta_zip"},
+        "campaign_export": {"pk": campaign.pk, "what": "belum", "fmt": "csv"},
+        "export": {"pk": export.pk},
+        "reminder_run": {"pk": run.pk},
+        "case": {"pk": case.pk},
+        "case_stage": {"pk": case.pk, "stage": Stage.PENYAMPAIAN},
+        "case_evidence": {"pk": case.pk, "evidence_id": evidence.pk},
+    }
+    return users, kwargs
+
+
+def reached(response) -> bool:
+    """The persona got the page (or its redirect onward), not a refusal or the login page."""
+    if response.status_code in (403, 404, 405):
+        return False
+    if response.status_code == 302:
+        return not response.url.startswith(reverse("login") + "?")
+    return response.status_code < 500
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_allowed_set_of(name, world, client):
+    users, kwargs = world
+    method, builder, allowed = MATRIX[name]
+    url = reverse(name, kwargs=kwargs[builder] if builder else None)
+    got = set()
+    for persona in PERSONAS:
+        browser = client if persona == "anonymous" else login(users[persona])
+        response = getattr(browser, method)(url)
+        assert response.status_code < 500, (persona, url)
+        if reached(response):
+            got.add(persona)
+        elif persona == "other" and builder in OBJECT_KWARGS and "bkd" in allowed:
+            assert response.status_code == 404, (name, "IDOR: another instansi must get 404")
+    assert got == allowed, name
