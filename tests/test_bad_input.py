@@ -1,0 +1,182 @@
+"""Hostile and broken input: every case is a clear 4xx in Indonesian and writes nothing."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from pledges.models import Campaign, Signature
+from portal.models import Employee
+from tests.conftest import PASSWORD, login
+from tests.pledges_helpers import data_url, drawn_png, make_campaign
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_form(**overrides) -> dict:
+    data = {
+        **{f"point_{i}": "on" for i in range(1, 5)},
+        "method": "drawn",
+        "signature": data_url(drawn_png()),
+    }
+    data.update(overrides)
+    return data
+
+
+def bomb_png() -> bytes:
+    """A few kilobytes that would decode to 400 megapixels."""
+    buffer = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def campaign(instansi):
+    return make_campaign(instansi)
+
+
+@pytest.mark.parametrize(
+    ("signature", "message"),
+    [
+        ("data:image/png;base64," + "QUFB" * 200_000, "terlalu besar"),
+        ("data:image/png;base64,iVBORw0KGgo=", "rusak"),
+        ("data:image/png;base64,%%%%", "rusak"),
+        ("data:text/html;base64,PHNjcmlwdD4=", "harus berupa gambar PNG"),
+        ("<svg onload=alert(1)>", "harus berupa gambar PNG"),
+        ("data:image/png;base64," + "\u202e" * 10, "rusak"),
+    ],
+    ids=["oversized", "truncated-png", "not-base64", "html", "svg", "unicode"],
+)
+def test_bad_signature_data(asn_user, campaign, signature, message):
+    response = login(asn_user).post(
+        reverse("pledges:sign", args=[campaign.pk]), sign_form(signature=signature)
+    )
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_a_decompression_bomb_is_refused_before_decoding(asn_user, campaign):
+    png = bomb_png()
+    assert len(png) < 200_000
+    response = login(asn_user).post(
+        reverse("pledges:sign", args=[campaign.pk]), sign_form(signature=data_url(png))
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and ("tidak wajar" in page or "rusak" in page)
+    assert not Signature.objects.exists()
+
+
+def test_a_very_long_typed_name_is_refused(asn_user, campaign):
+    response = login(asn_user).post(
+        reverse("pledges:sign", args=[campaign.pk]),
+        sign_form(method="typed", signature="", typed_name="A" * 10_000),
+    )
+    assert response.status_code == 400 and "paling banyak 200" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_control_and_direction_characters_do_not_reach_evidence(asn_user, employee, campaign):
+    name = "\u202eMaria\u200b Bere\u0000"
+    response = login(asn_user).post(
+        reverse("pledges:sign", args=[campaign.pk]),
+        sign_form(method="typed", signature="", typed_name=name),
+    )
+    if response.status_code == 302:
+        stored = Signature.objects.get().typed_name
+        assert "\u0000" not in stored
+    else:
+        assert response.status_code == 400
+        assert not Signature.objects.exists()
+
+
+def test_missing_csrf_is_refused(asn_user, campaign):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(asn_user, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(reverse("pledges:sign", args=[campaign.pk]), sign_form())
+    assert response.status_code == 403
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["A" * 5000, "..%2F..%2Fetc%2Fpasswd", "ÄÖÜ-½", "%00", "' OR 1=1 --"])
+def test_odd_verification_codes_are_a_plain_404(client, code):
+    response = client.get(f"/v/{code}/")
+    assert response.status_code == 404
+    assert "Kode verifikasi tidak dikenal" in response.content.decode()
+
+
+def test_a_renamed_executable_is_not_a_pdf(client):
+    upload = SimpleUploadedFile(
+        "sertifikat.pdf", b"\x7fELF\x02\x01\x01" + b"\0" * 100, content_type="application/pdf"
+    )
+    response = client.post(reverse("pledges:verify_pdf"), {"berkas": upload})
+    assert response.status_code == 400 and "bukan PDF" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "username", ["１９６８０４１１１９９３０３１００９", "1968" * 20, "\u0000", "' OR '1'='1"]
+)
+def test_malformed_nips_at_login_get_the_normal_answer(client, username):
+    response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def zip_bomb_xlsx() -> bytes:
+    """A valid-looking XLSX whose sheet would inflate to about a gigabyte."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            chunk = b"0" * 2**20
+            for _ in range(1024):
+                sheet.write(chunk)
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_roster_is_refused(bkd_user):
+    data = zip_bomb_xlsx()
+    assert len(data) < 5 * 2**20
+    upload = SimpleUploadedFile("pegawai.xlsx", data)
+    response = login(bkd_user).post(reverse("portal:roster_import"), {"berkas": upload})
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    assert not Employee.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "nip,nama\n198504122010031001,=cmd|' /C calc'!A0\n".encode("utf-16-le"),
+        b"\xff\xfe\x00\x00garbage\x00\x00",
+        "nip;nama\n1985;Zoë\n".encode("cp1252"),
+    ],
+    ids=["utf16-without-bom", "binary", "cp1252-semicolons"],
+)
+def test_broken_roster_files_are_reported_not_imported(bkd_user, content):
+    upload = SimpleUploadedFile("pegawai.csv", content)
+    response = login(bkd_user).post(
+        reverse("portal:roster_import"), {"berkas": upload}, follow=True
+    )
+    assert response.status_code == 200
+    assert not Employee.objects.exists()
+
+
+def test_a_very_long_campaign_title_is_refused(bkd_user):
+    response = login(bkd_user).post(
+        reverse("pledges:campaign_create"),
+        {
+            "title": "x" * 5000,
+            "opens_on": "2026-01-01",
+            "closes_on": "2026-02-01",
+            "ikrar_points": "Satu",
+            "ikrar_closing": "Tutup",
+            "pakta_variant": "ikrar",
+            "pakta_closing": "Tutup",
+            "allow_drawn": "on",
+        },
+    )
+    assert response.status_code == 400 and "paling banyak 200" in response.content.decode()
+    assert not Campaign.objects.exists()
