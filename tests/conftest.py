@@ -4,6 +4,7 @@ Three personas carry most tests: an ASN, a BKD admin of the same instansi and a 
 another instansi. Role-specific ones (sekda, inspektorat, auditor, unit head) sit beside them.
 """
 
+import importlib
 import itertools
 
 import pytest
@@ -197,3 +198,21 @@ def _set_guard(locked: int) -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("UPDATE evidence_guard SET locked = %s", [locked])
+
+
+@pytest.fixture(autouse=True)
+def _catalogues(request):
+    """Transactional tests end with a flush that empties the legal catalogues a data migration
+    loaded; the next one gets them loaded again, as a fresh database would have them."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if not ("live_server" in names or "transactional_db" in names
+            or (marker and marker.kwargs.get("transaction"))):  # fmt: skip
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from sanctions.models import SanctionType
+
+    if not SanctionType.objects.exists():
+        importlib.import_module("sanctions.migrations.0002_catalogues").load(apps, None)
