@@ -65,7 +65,8 @@ def build(export_id: int) -> None:
     export = BulkExport.objects.select_related("campaign__instansi", "instansi").get(pk=export_id)
     items = documents(export)
     BulkExport.objects.filter(pk=export.pk).update(
-        status=BulkExport.Status.RUNNING, total=len(items), done=0, error=""
+        status=BulkExport.Status.RUNNING, total=len(items), done=0, error="",
+        heartbeat_at=timezone.now(),
     )
     try:
         with tempfile.TemporaryFile() as tmp:
@@ -88,7 +89,7 @@ def build(export_id: int) -> None:
 
 def _advance(export: BulkExport, index: int, total: int) -> None:
     if index % PROGRESS_EVERY == 0 or index == total:
-        BulkExport.objects.filter(pk=export.pk).update(done=index)
+        BulkExport.objects.filter(pk=export.pk).update(done=index, heartbeat_at=timezone.now())
 
 
 def _write_zip(export: BulkExport, items, tmp) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -491,9 +492,12 @@ class BulkExport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = BulkExportQuerySet.as_manager()
+
+    STALE_AFTER = dt.timedelta(minutes=5)
 
     class Meta:
         verbose_name = _("unduhan massal")
@@ -506,6 +510,14 @@ class BulkExport(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, but no progress for a while: its worker most likely died."""
+        last = self.heartbeat_at or self.created_at
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and (
+            timezone.now() - last > self.STALE_AFTER
+        )
 
     @property
     def filename(self) -> str:
