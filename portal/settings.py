@@ -170,6 +170,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+# django-storages reads AWS_* (bucket, endpoint, keys) from Django settings: take them from the
+# environment, so object storage is configuration only.
+globals().update({k: v for k, v in os.environ.items() if k.startswith("AWS_")})
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 
