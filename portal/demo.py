@@ -153,8 +153,9 @@ def seed(*, staff_per_unit: int = 8, seed: int = 2024) -> list[DemoLogin]:
         )
         if created:
             _populate(instansi, region, rng, nips, staff_per_unit)
-        _open_campaign(instansi)
+        campaign = _open_campaign(instansi)
         logins += _region_logins(instansi)
+        _demo_signatures(campaign, rng)
     auditor, _ = User.objects.get_or_create(
         username="auditor", defaults={"role": User.Role.AUDITOR, "first_name": "Auditor Nasional"}
     )
@@ -252,14 +253,23 @@ def _populate(instansi, region, rng, nips, staff_per_unit) -> None:
     Unit.objects.bulk_update([u for u, _ in units] + kelurahan, ["head", "head_title"])
 
 
-def _open_campaign(instansi: Instansi) -> None:
+def _demo_signatures(campaign, rng: random.Random) -> None:
+    from pledges.demo import seed_signatures
+
+    logins = User.objects.filter(employee__instansi_id=campaign.instansi_id)
+    seed_signatures(campaign, keep_unsigned=set(logins.values_list("employee_id", flat=True)),
+                    rng=rng)  # fmt: skip
+
+
+def _open_campaign(instansi: Instansi):
     """An ikrar campaign open from a week ago, so the demo can be signed right away."""
     from pledges.models import IKRAR_POINTS, Campaign
 
-    if Campaign.objects.filter(instansi=instansi).exists():
-        return
+    existing = Campaign.objects.filter(instansi=instansi).first()
+    if existing is not None:
+        return existing
     today = timezone.localdate()
-    Campaign.objects.create(
+    return Campaign.objects.create(
         instansi=instansi,
         title="Pemilu dan Pemilihan Tahun 2024",
         opens_on=today - dt.timedelta(days=7),

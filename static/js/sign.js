@@ -9,13 +9,13 @@
   var pad = null;
 
   function resize() {
-    // Draw at device resolution so the stored PNG is sharp; resizing clears, so keep strokes.
+    // Draw at device resolution so the stored PNG is sharp; resizing clears the canvas, so
+    // redraw it: redraw() keeps both the strokes and a drawing restored by fromDataURL.
     var ratio = Math.max(window.devicePixelRatio || 1, 1);
-    var data = pad ? pad.toData() : [];
     canvas.width = canvas.offsetWidth * ratio;
     canvas.height = canvas.offsetHeight * ratio;
     canvas.getContext("2d").scale(ratio, ratio);
-    if (pad) { pad.clear(); pad.fromData(data); }
+    if (pad) { pad.redraw(); }
   }
 
   if (canvas && window.SignaturePad) {
