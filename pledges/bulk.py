@@ -65,7 +65,10 @@ def build(export_id: int) -> None:
     export = BulkExport.objects.select_related("campaign__instansi", "instansi").get(pk=export_id)
     items = documents(export)
     BulkExport.objects.filter(pk=export.pk).update(
-        status=BulkExport.Status.RUNNING, total=len(items), done=0, error="",
+        status=BulkExport.Status.RUNNING,
+        total=len(items),
+        done=0,
+        error="",
         heartbeat_at=timezone.now(),
     )
     try:

@@ -48,6 +48,4 @@ class DatabaseUnavailableMiddleware:
             return None
         logging.getLogger(__name__).error("database unavailable: %s", exception)
         # No template lookups that might touch the database (sessions, context processors).
-        return HttpResponse(
-            render_to_string("503.html"), status=503, headers={"Retry-After": "30"}
-        )
+        return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
