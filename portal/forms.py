@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import nip as nip_mod
 from . import roster
+from .models import Employee, Unit
 
 
 class LoginForm(AuthenticationForm):
@@ -57,3 +58,31 @@ class RosterUploadForm(forms.Form):
         except roster.RosterFileError as exc:
             raise forms.ValidationError(str(exc)) from None
         return upload
+
+
+class UnitHeadForm(forms.Form):
+    """BKD records who heads a unit (and whether as Plt./Plh.): the head signs its pakta."""
+
+    nip = forms.CharField(label=_("NIP kepala unit"), max_length=30,
+                          help_text=_("Pegawai aktif instansi ini; kosongkan untuk menghapus."),
+                          required=False)  # fmt: skip
+    head_status = forms.ChoiceField(label=_("Status"), choices=Unit.HeadStatus.choices)
+    head_title = forms.CharField(label=_("Sebutan jabatan kepala"), max_length=120,
+                                 required=False)  # fmt: skip
+
+    def __init__(self, *args, unit: Unit, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+
+    def clean_nip(self):
+        raw = self.cleaned_data["nip"].strip()
+        if not raw:
+            return None
+        employee = (
+            Employee.objects.active()
+            .filter(instansi_id=self.unit.instansi_id, nip=nip_mod.normalize(raw))
+            .first()
+        )
+        if employee is None:
+            raise forms.ValidationError(_("Tidak ada pegawai aktif instansi ini dengan NIP itu."))
+        return employee

@@ -1,15 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from .access import role_required
+from .access import get_unit_for, role_required
 from .audit import record
-from .forms import LoginForm
+from .forms import LoginForm, UnitHeadForm
 from .models import AuditEvent, Employee, Instansi, Unit, User
 
 
@@ -107,3 +108,23 @@ def audit_log(request):
             "tz": request.user.instansi.tz,
         },
     )
+
+
+@role_required(User.Role.BKD)
+@require_http_methods(["GET", "POST"])
+def unit_head(request, pk: int):
+    unit = get_unit_for(request.user, pk)
+    initial = {"nip": unit.head.nip if unit.head else "", "head_status": unit.head_status,
+               "head_title": unit.head_title}  # fmt: skip
+    form = UnitHeadForm(request.POST or None, unit=unit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        unit.head = form.cleaned_data["nip"]
+        unit.head_status = form.cleaned_data["head_status"]
+        unit.head_title = form.cleaned_data["head_title"]
+        unit.save(update_fields=["head", "head_status", "head_title"])
+        record("unit_head", actor=request.user, target=unit, request=request,
+               head=unit.head.nip if unit.head else None, status=unit.head_status)  # fmt: skip
+        messages.success(request, _("Kepala unit disimpan."))
+        return redirect("home")
+    return render(request, "portal/unit_head.html", {"unit": unit, "form": form},
+                  status=400 if form.errors else 200)  # fmt: skip

@@ -40,6 +40,7 @@ MATRIX = {
     "portal:roster_import_result": ("get", None, BKD),
     "portal:roster_template": ("get", "fmt", BKD),
     "portal:audit_log": ("get", None, BKD),
+    "portal:unit_head": ("get", "unit", {"bkd"}),
     "accounts:password_change": ("get", None, AUTHENTICATED),
     "accounts:password_change_done": ("get", None, AUTHENTICATED),
     "accounts:password_reset": ("get", None, EVERYONE),
@@ -101,6 +102,7 @@ MATRIX = {
     "sanctions:bap_pdf": ("get", "case", {"bkd", "inspektorat", "sekda", "auditor"}),
 }
 OBJECT_KWARGS = {
+    "unit",
     "campaign",
     "ikrar_code",
     "campaign_kecamatan",
@@ -187,6 +189,7 @@ def world(
     }
     kwargs = {
         "fmt": {"fmt": "csv"},
+        "unit": {"pk": kecamatan.pk},
         "token": {"uidb64": "MQ", "token": "bad-token"},
         "campaign": {"pk": campaign.pk},
         "ikrar_code": {"code": ikrar.code},

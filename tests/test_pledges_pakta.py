@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from pledges.certificates import issue_certificate
 from pledges.models import PAKTA_PROHIBITIONS, Reminder, Signature
 from portal.models import Unit
-from tests.conftest import login, make_employee
+from tests.conftest import login, make_employee, make_user
 from tests.pledges_helpers import data_url, drawn_png, make_campaign, make_signature
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +180,36 @@ class TestUnitProgress:
     def test_bkd_sees_and_reminds(self, bkd_user, kecamatan, campaign, staff):
         assert login(bkd_user).get(self.url(campaign, kecamatan)).status_code == 200
         assert login(bkd_user).post(self.url(campaign, kecamatan)).status_code == 302
+
+
+class TestUnitHead:
+    def url(self, unit):
+        return reverse("portal:unit_head", args=[unit.pk])
+
+    def test_bkd_assigns_an_acting_head_who_then_signs(self, bkd_user, instansi, campaign):
+        unit = Unit.objects.create(instansi=instansi, name="Dinas Sosial", kind="dinas")
+        person = make_employee(unit, "Yosef Bere", jabatan="Sekretaris Dinas Sosial")
+        response = login(bkd_user).post(
+            self.url(unit),
+            {"nip": person.nip_display, "head_status": "plt", "head_title": "Kepala Dinas Sosial"},
+        )
+        assert response.status_code == 302
+        unit.refresh_from_db()
+        assert (unit.head, unit.head_status) == (person, "plt")
+        user = make_user(employee=person)
+        login(user).post(sign_url(campaign, unit), form_data())
+        pakta = Signature.objects.pakta().get(unit=unit)
+        assert "Plt. Kepala Dinas Sosial" in pdf_text(pakta)
+
+    def test_a_nip_of_another_instansi_is_refused(self, bkd_user, kecamatan, other_asn_user):
+        response = login(bkd_user).post(
+            self.url(kecamatan), {"nip": other_asn_user.employee.nip, "head_status": "definitif"}
+        )
+        assert response.status_code == 400
+        assert "Tidak ada pegawai aktif instansi ini" in response.content.decode()
+        kecamatan.refresh_from_db()
+        assert kecamatan.head is None
+
+    def test_only_bkd_of_the_instansi(self, sekda_user, other_bkd_user, kecamatan):
+        assert login(sekda_user).get(self.url(kecamatan)).status_code == 403
+        assert login(other_bkd_user).get(self.url(kecamatan)).status_code == 404
