@@ -101,7 +101,9 @@ def test_missing_csrf_is_refused(asn_user, campaign):
     assert not Signature.objects.exists()
 
 
-@pytest.mark.parametrize("code", ["A" * 5000, "..%5C..%5Cetc%5Cpasswd", "ÄÖÜ-½", "%00", "' OR 1=1 --"])
+@pytest.mark.parametrize(
+    "code", ["A" * 5000, "..%5C..%5Cetc%5Cpasswd", "ÄÖÜ-½", "%00", "' OR 1=1 --"]
+)
 def test_odd_verification_codes_are_a_plain_404(client, code):
     response = client.get(f"/v/{code}/")
     assert response.status_code == 404
