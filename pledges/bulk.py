@@ -11,6 +11,8 @@ import tempfile
 import zipfile
 
 from django.core.files import File
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal import dates
@@ -29,16 +31,38 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:80] or "unit"
 
 
-def documents(export: BulkExport) -> list[tuple[str, Signature]]:
-    """(file name in the archive, signature whose stored PDF goes in), sorted by name."""
+def documents(export: BulkExport) -> list[tuple[str, int]]:
+    """(file name in the archive, pk of the signature whose stored PDF goes in), sorted.
+
+    Only names and keys are held, never whole rows: a province's 100,000 certificates stay a
+    few megabytes of tuples.
+    """
     campaign = export.campaign
     if export.kind == BulkExport.Kind.IKRAR_ZIP:
-        rows = Signature.objects.ikrar().valid().filter(campaign=campaign).select_related("unit")
-        named = [(f"{safe_name(s.unit.name)}/{s.identity['nip']}-{s.code}.pdf", s) for s in rows]
+        rows = (
+            Signature.objects.ikrar()
+            .valid()
+            .filter(campaign=campaign)
+            .values_list("pk", "code", "unit__name", "identity__nip")
+        )
+        named = [(f"{safe_name(unit)}/{nip}-{code}.pdf", pk) for pk, code, unit, nip in rows]
     else:
-        rows = Signature.objects.pakta().valid().filter(campaign=campaign).select_related("unit")
-        named = [(f"{safe_name(s.unit.name)}-{s.code}.pdf", s.current_document()) for s in rows]
-    return sorted(named, key=lambda pair: pair[0])
+        # A countersigned pakta is delivered as the witness's document (both signatures).
+        witness = (
+            Signature.objects.filter(kind=Signature.Kind.WITNESS, witnessed=OuterRef("pk"))
+            .valid()
+            .order_by("-signed_at")
+            .values("pk")[:1]
+        )
+        rows = (
+            Signature.objects.pakta()
+            .valid()
+            .filter(campaign=campaign)
+            .annotate(document=Coalesce(Subquery(witness), "pk"))
+            .values_list("document", "code", "unit__name")
+        )
+        named = [(f"{safe_name(unit)}-{code}.pdf", pk) for pk, code, unit in rows]
+    return sorted(named)
 
 
 def recap_pdf(export: BulkExport) -> bytes:
@@ -100,8 +124,8 @@ def _write_zip(export: BulkExport, items, tmp) -> None:
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
         if export.kind == BulkExport.Kind.PAKTA_ZIP:
             archive.writestr("00-rekapitulasi.pdf", recap_pdf(export))
-        for index, (name, signature) in enumerate(items, start=1):
-            certificate = issue_certificate(signature.pk)
+        for index, (name, signature_id) in enumerate(items, start=1):
+            certificate = issue_certificate(signature_id)
             with certificate.file.open("rb") as src, archive.open(name, "w") as dst:
                 shutil.copyfileobj(src, dst, COPY_CHUNK)
             _advance(export, index, len(items))
@@ -114,8 +138,8 @@ def _write_merged(export: BulkExport, items, tmp) -> None:
 
     writer = PdfWriter()
     writer.append(io.BytesIO(recap_pdf(export)))
-    for index, (_name, signature) in enumerate(items, start=1):
-        certificate = issue_certificate(signature.pk)
+    for index, (_name, signature_id) in enumerate(items, start=1):
+        certificate = issue_certificate(signature_id)
         with certificate.file.open("rb") as src:
             writer.append(io.BytesIO(src.read()))
         _advance(export, index, len(items))
