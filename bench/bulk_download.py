@@ -1,0 +1,494 @@
+"""Benchmark: the bulk ZIP of every stored ikrar certificate of a campaign (pledges.bulk.build).
+
+    .venv/bin/python bench/bulk_download.py [--sizes 800,3200] [--runs 3] [--write]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_bulk \\
+        .venv/bin/python bench/bulk_download.py [--sizes 800,3200] [--runs 3] [--write]
+
+Without DATABASE_URL the benchmark runs on a throwaway SQLite file in a temporary directory; with
+a PostgreSQL URL the database is created fresh (a leftover bench* database of that name is
+dropped first), migrated, and dropped again at the end (helpers from bench/certificate.py).
+Media (signature images, certificates, ZIPs) goes to the temporary directory, removed at the end.
+
+Data: one kabupaten, 40 units, one employee per certificate (valid NIPs from
+portal.demo.NipFactory, spread round-robin over the units) and one open campaign. Every
+signature is made through pledges.services.sign_ikrar with the dummy task backend, so the
+on-commit render task does not run, in transactions of SIGN_BATCH signatures. The first
+signature's certificate is rendered for real (pledges.certificates.issue_certificate, WeasyPrint);
+every other certificate is a copy of that PDF with a unique trailing comment
+(b"\\n%bench <code>\\n"), stored through the Certificate model's FileField, so each file has its own
+SHA-256 (Certificate.sha256 is unique). Rendering 3,200 would take some ten minutes and would not
+change what is measured: build() only copies stored files.
+
+The sizes are reached by growing one campaign: sign the first size (800), measure, sign the rest
+up to the next size (3,200), measure. For each size one BulkExport (kind IKRAR_ZIP) is created
+and pledges.bulk.build(export.pk) is run --runs times (re-running an export is supported), each
+run in a fresh child process of this script so that its memory figures are its own:
+
+- wall time of build() (perf_counter around the call; median, min, max over the runs);
+- peak RSS growth: resource.getrusage(RUSAGE_SELF).ru_maxrss just after build() minus just
+  before. The child first sets up Django, imports pledges.bulk and opens its database
+  connection, then lowers its high-water mark to the current RSS (writing "5" to
+  /proc/self/clear_refs), so the difference is build()'s own peak and not hidden below a peak
+  reached during start-up; without that reset the table says so;
+- one more run with tracemalloc tracing from just before build(): its peak of traced Python
+  allocations (not timed: tracing slows every allocation).
+
+The previous run's ZIP is deleted from storage after each run (build() saves a new name each
+time). The last ZIP of each size is then verified: as many entries as certificates, entries
+stored uncompressed, every CRC good (ZipFile.testzip), the entry names naming exactly the
+campaign's signature codes, and for a sample of 100 entries the SHA-256 of the bytes equal to
+that signature's Certificate.sha256. --write replaces this database's subsection of
+"## Unduhan massal (bench/bulk_download.py)" in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import resource
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+# bench/ is sys.path[0] when this file is run as a script.
+from certificate import create_database, database_label, drop_database, machine
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTION = "## Unduhan massal (bench/bulk_download.py)"
+SITE_URL = "https://netralitas.example.go.id"
+DUMMY = "django_tasks.backends.dummy.DummyBackend"
+UNITS = 40
+SIGN_BATCH = 400
+SAMPLE = 100
+INTRO = (
+    "`pledges.bulk.build(export.pk)` for a `BulkExport` of kind `ikrar_zip`: every stored ikrar "
+    "certificate of one campaign streamed from default storage into a temporary ZIP "
+    "(ZIP_STORED, 1 MiB copy chunks), then the ZIP saved to storage. One kabupaten, 40 units, "
+    "one employee per certificate; every signature made through `pledges.services.sign_ikrar` "
+    "(dummy task backend, so no render on commit). One certificate is rendered for real "
+    "(`issue_certificate`, WeasyPrint); the others are copies of its bytes with a unique "
+    "trailing `%bench <code>` comment, so every file has its own SHA-256. One campaign grows "
+    "through the sizes (800, then 3,200) and is measured at each. Each build runs in a fresh "
+    "child process: *time* is the wall time of `build()`; *peak RSS growth* is `ru_maxrss` "
+    "just after `build()` minus just before, where *before* is taken once Django is set up, "
+    "`pledges.bulk` imported, the connection open and the high-water mark lowered to the "
+    "current RSS (`5` written to `/proc/self/clear_refs`), so it is `build()`'s own peak; "
+    "*tracemalloc peak* comes from one more, untimed, run traced "
+    "from just before `build()` (Python allocations only). Verified afterwards: entry count, "
+    "CRC of every entry, the entry names naming exactly the campaign's signature codes, and "
+    "SHA-256 of a sample of 100 entries against `Certificate.sha256`. Media and the temporary "
+    "ZIP on the local filesystem (a temporary directory, on disk)."
+)
+
+
+# --- Data ----------------------------------------------------------------------------------
+
+
+def make_kabupaten(count: int):
+    """An instansi with 40 units, `count` employees spread over them, an open campaign and a
+    BKD admin (the export's created_by)."""
+    from django.db import transaction
+
+    from portal import demo
+    from portal.models import Employee, Instansi, Unit, User
+    from tests.pledges_helpers import make_campaign
+
+    rng = random.Random(7)
+    nips = demo.NipFactory(rng)
+    with transaction.atomic():
+        instansi = Instansi.objects.create(
+            code="belu", kind=Instansi.Kind.KABUPATEN, name="Pemerintah Kabupaten Belu",
+            place_name="Atambua", time_zone="Asia/Makassar", head_title="Bupati",
+        )  # fmt: skip
+        kinds = [(kind, name) for kind, name, _ in demo.COMMON_UNITS]
+        kinds += [(Unit.Kind.KECAMATAN, f"Kecamatan {n}") for n in demo.REGIONS[0]["kecamatan"]]
+        n = 1
+        while len(kinds) < UNITS:
+            kinds.append((Unit.Kind.OTHER, f"UPTD Puskesmas {n}"))
+            n += 1
+        units = [Unit.objects.create(instansi=instansi, kind=k, name=name) for k, name in kinds]
+        employees = []
+        for i in range(count):
+            pppk = i % 4 == 3
+            employees.append(
+                Employee.objects.create(
+                    instansi=instansi,
+                    unit=units[i % UNITS],
+                    name=f"Pegawai Uji {i + 1:04d}",
+                    nip=nips.make(pppk=pppk),
+                    golongan="IX" if pppk else "III/a",
+                    jabatan="Guru Ahli Pertama",
+                    jabatan_category=Employee.JabatanCategory.FUNGSIONAL,
+                )  # fmt: skip
+            )
+        campaign = make_campaign(instansi)
+        admin = User.objects.create_user(
+            username="bkd-belu", password=None, role=User.Role.BKD, instansi=instansi
+        )
+    return instansi, campaign, admin, employees
+
+
+def sign_all(campaign, employees) -> list:
+    """sign_ikrar for each employee, SIGN_BATCH to a transaction; the signatures."""
+    from django.db import transaction
+
+    from pledges.services import sign_ikrar
+    from tests.pledges_helpers import drawn_input
+
+    data = drawn_input()
+    signatures = []
+    for start in range(0, len(employees), SIGN_BATCH):
+        with transaction.atomic():
+            for employee in employees[start : start + SIGN_BATCH]:
+                signatures.append(sign_ikrar(employee=employee, campaign=campaign, data=data))
+    return signatures
+
+
+def store_copies(signatures, pdf: bytes) -> None:
+    """A Certificate for each signature: the real PDF plus a unique trailing comment."""
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+
+    from pledges.models import Certificate
+
+    for start in range(0, len(signatures), SIGN_BATCH):
+        rows = []
+        for signature in signatures[start : start + SIGN_BATCH]:
+            data = pdf + f"\n%bench {signature.code}\n".encode()
+            certificate = Certificate(
+                signature=signature, sha256=hashlib.sha256(data).hexdigest(), size=len(data)
+            )
+            certificate.file.save(f"{signature.code}.pdf", ContentFile(data), save=False)
+            rows.append(certificate)
+        with transaction.atomic():
+            Certificate.objects.bulk_create(rows)
+
+
+# --- One build, in a child process ---------------------------------------------------------
+
+
+def vm_rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def reset_peak_rss() -> bool:
+    """Lower this process's high-water RSS (VmHWM, which ru_maxrss reports) to its current RSS,
+    so that ru_maxrss after build() minus before is build()'s own peak, not setup's."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def child(export_id: int, trace: bool) -> None:
+    """Run build(export_id) once and print its figures as one JSON line."""
+    import django
+
+    django.setup()
+    from pledges import bulk
+    from pledges.models import BulkExport
+
+    BulkExport.objects.get(pk=export_id)  # the connection open and the ORM warm
+    reset = reset_peak_rss()
+    rss_before = vm_rss_kib()
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if trace:
+        tracemalloc.start()
+    start = time.perf_counter()
+    bulk.build(export_id)
+    seconds = time.perf_counter() - start
+    traced_peak = tracemalloc.get_traced_memory()[1] if trace else None
+    tracemalloc.stop()
+    peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_reset": reset,
+                "rss_before_kib": rss_before,
+                "maxrss_before_kib": peak_before,
+                "maxrss_after_kib": peak_after,
+                "traced_peak_bytes": traced_peak,
+            }
+        )
+    )
+
+
+def run_child(export, trace: bool = False) -> dict:
+    """One build in a fresh process; the previous ZIP of this export is deleted afterwards."""
+    from django.db import connections
+
+    previous = export.file.name
+    connections.close_all()
+    # Through a shell that forks the child (no exec of the last command: `; exit $?`). Linux
+    # carries a process's RSS over exec into ru_maxrss, so a child forked or vforked straight from
+    # this process (Django, WeasyPrint, the data set: ~80 MiB) would start with that as its
+    # ru_maxrss and hide any smaller peak of its own; one forked by the shell starts from the
+    # shell's few MiB.
+    argv = [sys.executable, str(Path(__file__).resolve()), "--child", str(export.pk)]
+    argv += ["--trace"] if trace else []
+    out = subprocess.run(
+        ["/bin/sh", "-c", '"$@"; exit $?', "sh", *argv], capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        sys.exit(f"child build failed:\n{out.stderr}")
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    export.refresh_from_db()
+    if previous and previous != export.file.name:
+        export.file.storage.delete(previous)
+    return figures
+
+
+# --- Verification --------------------------------------------------------------------------
+
+
+def verify(export, count: int) -> None:
+    from pledges.models import BulkExport, Certificate
+
+    assert export.status == BulkExport.Status.DONE, (export.status, export.error)
+    assert export.total == export.done == count, (export.total, export.done)
+    digests = dict(
+        Certificate.objects.filter(signature__campaign=export.campaign).values_list(
+            "signature__code", "sha256"
+        )
+    )
+    assert len(digests) == count, len(digests)
+    with export.file.open("rb") as fh, zipfile.ZipFile(fh) as archive:
+        infos = archive.infolist()
+        assert len(infos) == count, len(infos)
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in infos)
+        assert archive.testzip() is None, "bad CRC"
+        codes = {i.filename.rsplit("-", 1)[1].removesuffix(".pdf"): i for i in infos}
+        assert codes.keys() == digests.keys(), "entry names do not match the signature codes"
+        for code in random.Random(count).sample(sorted(codes), min(SAMPLE, count)):
+            digest = hashlib.sha256(archive.read(codes[code])).hexdigest()
+            assert digest == digests[code], (code, digest, digests[code])
+
+
+# --- Run -----------------------------------------------------------------------------------
+
+
+def run(sizes: list[int], runs: int) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from pledges.certificates import issue_certificate
+    from pledges.models import BulkExport
+
+    call_command("migrate", verbosity=0)
+    setup = {"sign": 0.0, "copies": 0.0}
+    start = time.perf_counter()
+    instansi, campaign, admin, employees = make_kabupaten(sizes[-1])
+    setup["employees"] = time.perf_counter() - start
+    signed_before = 0
+    pdf = b""
+    rows = []
+    for size in sizes:
+        start = time.perf_counter()
+        signed = sign_all(campaign, employees[signed_before:size])
+        setup["sign"] += time.perf_counter() - start
+        if not pdf:
+            start = time.perf_counter()
+            certificate = issue_certificate(signed[0].pk)
+            setup["render"] = time.perf_counter() - start
+            with certificate.file.open("rb") as fh:
+                pdf = fh.read()
+            signed = signed[1:]
+        start = time.perf_counter()
+        store_copies(signed, pdf)
+        setup["copies"] += time.perf_counter() - start
+        signed_before = size
+
+        export = BulkExport.objects.create(
+            instansi=instansi, campaign=campaign, kind=BulkExport.Kind.IKRAR_ZIP, created_by=admin
+        )
+        timed_runs = [run_child(export) for _ in range(runs)]
+        traced = run_child(export, trace=True)
+        verify(export, size)
+        rows.append(row(size, export.file.size, timed_runs, traced))
+        print(rows[-1]["line"], flush=True)
+    return {
+        "database": database_label(),
+        "pdf": len(pdf),
+        "setup": setup,
+        "rows": rows,
+        "table": table(rows, runs),
+        "slope": slope(rows) if len(rows) > 1 else "",
+    }
+
+
+def row(size: int, zip_bytes: int, runs: list[dict], traced: dict) -> dict:
+    times = [r["seconds"] for r in runs]
+    growth = [r["maxrss_after_kib"] - r["maxrss_before_kib"] for r in runs]
+    widest = max(runs, key=lambda r: r["maxrss_after_kib"] - r["maxrss_before_kib"])
+    reset = "" if all(r["peak_reset"] for r in runs) else " (high-water mark not reset)"
+    median = statistics.median(times)
+    cells = [
+        f"{size:,}",
+        f"{zip_bytes / 2**20:,.1f} MiB ({zip_bytes:,} bytes)",
+        f"{median:,.2f} s",
+        f"{min(times):,.2f}–{max(times):,.2f} s",
+        f"{size / median:,.0f} files/s, {zip_bytes / 2**20 / median:,.0f} MiB/s",
+        f"{widest['maxrss_before_kib'] / 1024:,.1f} → {widest['maxrss_after_kib'] / 1024:,.1f} MiB",
+        " / ".join(f"{g / 1024:,.1f}" for g in growth) + " MiB" + reset,
+        f"{traced['traced_peak_bytes'] / 2**20:,.2f} MiB",
+    ]
+    return {
+        "size": size,
+        "rss_growth_kib": max(growth),
+        "traced_peak_bytes": traced["traced_peak_bytes"],
+        "cells": cells,
+        "line": " | ".join(cells),
+    }
+
+
+def slope(rows: list[dict]) -> str:
+    """How much the peaks grow per certificate added between the smallest and largest size."""
+    first, last = rows[0], rows[-1]
+    added = last["size"] - first["size"]
+    rss = (last["rss_growth_kib"] - first["rss_growth_kib"]) / added
+    traced = (last["traced_peak_bytes"] - first["traced_peak_bytes"]) / 1024 / added
+    return (
+        f"from {first['size']:,} to {last['size']:,} certificates the peak RSS growth changes by "
+        f"{rss:,.1f} KiB and the tracemalloc peak by {traced:,.1f} KiB per certificate added"
+    )
+
+
+def table(rows: list[dict], runs: int) -> str:
+    head = [
+        "certificates", "ZIP size", f"build median (N={runs})", "min–max", "throughput",
+        "ru_maxrss before → after (largest run)", "peak RSS growth, each run",
+        "tracemalloc peak",
+    ]  # fmt: skip
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r["cells"]) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+# --- docs/benchmarks.md --------------------------------------------------------------------
+
+
+def command(args: list[str], url: str | None) -> str:
+    prefix = f"DATABASE_URL={url} " if url else ""
+    return f"{prefix}.venv/bin/python bench/bulk_download.py" + (
+        " " + shlex.join(args) if args else ""
+    )
+
+
+def write_subsection(heading: str, text: str) -> None:
+    """Replace (or add) this database's subsection inside the section, keeping the others."""
+    path = ROOT / "docs" / "benchmarks.md"
+    current = path.read_text() if path.exists() else "# Benchmarks\n"
+    start = current.find(SECTION)
+    if start == -1:
+        before, section, after = current.rstrip("\n") + "\n\n", "", ""
+    else:
+        end = current.find("\n## ", start + len(SECTION))
+        before = current[:start]
+        section = current[start:] if end == -1 else current[start : end + 1]
+        after = "" if end == -1 else current[end + 1 :]
+    parts = section.split("\n### ")
+    keep = [p for p in parts[1:] if p.split("\n", 1)[0].strip() != heading]
+    keep.append(f"{heading}\n\n{text.strip()}\n")
+    keep.sort(key=lambda p: p.split("\n", 1)[0])
+    body = f"{SECTION}\n\n{INTRO}\n\n" + "\n".join("### " + p.rstrip("\n") + "\n" for p in keep)
+    out = before + body + ("\n" + after if after else "")
+    path.write_text(out.rstrip("\n") + "\n")
+
+
+# --- Main ----------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--sizes", default="800,3200", help="certificate counts, ascending (default 800,3200)"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="timed builds per size (default 3)")
+    parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        child(args.child, args.trace)
+        return
+    try:
+        sizes = [int(s) for s in args.sizes.split(",")]
+    except ValueError:
+        parser.error("--sizes must be comma-separated integers")
+    if sizes != sorted(set(sizes)) or sizes[0] < 1:
+        parser.error("--sizes must be positive and strictly ascending")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+
+    url = os.environ.get("DATABASE_URL")
+    if url and not url.startswith("postgres"):
+        sys.exit("DATABASE_URL must point to PostgreSQL (or be unset for a temporary SQLite)")
+    host = machine()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-bulk-"))
+    if url:
+        create_database(url)
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    # Inherited by the child processes.
+    os.environ.update(
+        VAR_DIR=str(tmp / "var"), MEDIA_ROOT=str(tmp / "media"), SITE_URL=SITE_URL,
+        TASK_BACKEND=DUMMY, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )  # fmt: skip
+    os.environ.pop("DEFAULT_STORAGE_BACKEND", None)
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p
+    )
+    sys.path.insert(0, str(ROOT))
+    try:
+        results = run(sizes, args.runs)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if url:
+            drop_database(url)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    setup = results["setup"]
+    data = (
+        f"{sizes[-1]:,} employees over {UNITS} units, signed through sign_ikrar in transactions "
+        f"of {SIGN_BATCH} ({setup['sign']:.1f} s in all); 1 certificate rendered "
+        f"({results['pdf']:,} bytes, {setup['render']:.2f} s), the others stored as copies "
+        f"({setup['copies']:.1f} s)"
+    )
+    print(f"\n{data}\n{results['slope']}\n\n{results['table']}")
+    if args.write:
+        write_subsection(
+            "PostgreSQL" if url else "SQLite",
+            f"- Machine: {host}\n"
+            f"- Database: {results['database']}\n"
+            f"- Data: {' and '.join(f'{s:,}' for s in sizes)} certificates; {data}\n"
+            f"- Command: `{command(sys.argv[1:], url)}`\n"
+            + (f"- Memory against size: {results['slope']}\n" if results["slope"] else "")
+            + "\n"
+            + results["table"],
+        )
+        print(f"wrote {SECTION!r} / {'PostgreSQL' if url else 'SQLite'} to docs/benchmarks.md")
+
+
+if __name__ == "__main__":
+    main()
