@@ -202,14 +202,14 @@ def _set_guard(locked: int) -> None:
 
 @pytest.fixture(autouse=True)
 def _catalogues(request):
-    """Transactional tests end with a flush that empties the legal catalogues a data migration
-    loaded; the next one gets them loaded again, as a fresh database would have them."""
+    """A transactional test ends with a flush that empties the legal catalogues a data migration
+    loaded; any later test in that process gets them loaded again, as a fresh database has them
+    (inside its own transaction, for the ordinary tests)."""
     names = request.fixturenames
-    marker = request.node.get_closest_marker("django_db")
-    if not ("live_server" in names or "transactional_db" in names
-            or (marker and marker.kwargs.get("transaction"))):  # fmt: skip
+    if not (request.node.get_closest_marker("django_db") or "db" in names
+            or "transactional_db" in names or "live_server" in names):  # fmt: skip
         return
-    request.getfixturevalue("transactional_db")
+    request.getfixturevalue("db")
     from django.apps import apps
 
     from sanctions.models import SanctionType
