@@ -114,7 +114,9 @@ def _freeze(campaign: Campaign, now) -> str:
     if text_hash:
         return text_hash
     # Lock so an admin's edit (which locks too) cannot slip in between hash and signature.
-    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    # FOR NO KEY UPDATE, not FOR UPDATE: the foreign-key checks of other signers' inserts take
+    # KEY SHARE on this row while they hold the chain head, and FOR UPDATE would deadlock them.
+    locked = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
     if not locked.text_hash:
         locked.text_hash = locked.compute_text_hash()
         locked.frozen_at = now
@@ -157,7 +159,7 @@ def save_campaign(*, campaign: Campaign, actor, request=None) -> Campaign:
     creating = campaign.pk is None
     with transaction.atomic():
         if not creating:
-            stored = Campaign.objects.select_for_update().get(pk=campaign.pk)
+            stored = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
             if stored.is_frozen and stored.text() != campaign.text():
                 raise CampaignFrozen
             campaign.text_hash, campaign.frozen_at = stored.text_hash, stored.frozen_at
@@ -182,7 +184,7 @@ def new_campaign_version(*, campaign: Campaign, actor, request=None) -> Campaign
     from portal.audit import record
 
     with transaction.atomic():
-        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        locked = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
         if locked.is_superseded:
             return locked.next_version
         copy = Campaign(
@@ -360,7 +362,7 @@ def review(*, signature: Signature, action: str, reason: str, actor, request=Non
     if action != ReviewEvent.Action.APPROVE and len(reason) < 5:
         raise ValidationError(_("Tuliskan alasan yang jelas (minimal 5 karakter)."))
     with transaction.atomic():
-        locked = Signature.objects.select_for_update().get(pk=signature.pk)
+        locked = Signature.objects.select_for_update(no_key=True).get(pk=signature.pk)
         if locked.status not in REVIEWABLE[action]:
             raise ValidationError(
                 _("Tanda tangan berstatus %(status)s tidak dapat %(action)s.")

@@ -64,7 +64,7 @@ def import_roster(
     result = ImportResult()
     with transaction.atomic():
         # One import per instansi at a time: two at once would race to create the same units.
-        Instansi.objects.select_for_update().get(pk=instansi.pk)
+        Instansi.objects.select_for_update(no_key=True).get(pk=instansi.pk)
         # Current roster values as plain tuples: comparing 100,000 rows is then cheap, and only
         # new or changed rows become model instances.
         existing = {

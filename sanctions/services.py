@@ -139,7 +139,7 @@ def transition(
 ) -> CaseEvent:
     """Move a case one step along TRANSITIONS; refuses anything else with a ValidationError."""
     files = _checked(files)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     if to_stage not in case.allowed_next:
         raise ValidationError(_("Perpindahan tahap ini tidak diizinkan."))
     if occurred_on < case.stage_entered_on:

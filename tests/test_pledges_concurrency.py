@@ -58,10 +58,10 @@ def test_a_double_submit_stores_one_signature_and_a_friendly_page(asn_user, empl
 
 def test_many_signers_at_once_keep_one_unbroken_chain(instansi, unit):
     campaign = make_campaign(instansi)
-    users = [make_user(employee=make_employee(unit, f"Pegawai {i}")) for i in range(8)]
+    users = [make_user(employee=make_employee(unit, f"Pegawai {i}")) for i in range(16)]
     url = reverse("pledges:sign", args=[campaign.pk])
     responses = run_together(*[lambda u=u: login(u).post(url, sign_form()) for u in users])
-    assert [r.status_code for r in responses] == [302] * 8
-    assert Signature.objects.count() == 8
-    assert sorted(Signature.objects.values_list("seq", flat=True)) == list(range(1, 9))
+    assert [r.status_code for r in responses] == [302] * 16
+    assert Signature.objects.count() == 16
+    assert sorted(Signature.objects.values_list("seq", flat=True)) == list(range(1, 17))
     assert verify(Signature, Signature(instansi=instansi).chain_key()) is None

@@ -102,13 +102,14 @@ def cluster(tmp_path):
 
 
 def _wait_until_up(port: int) -> None:
-    deadline = time.monotonic() + 30
+    # Generous: CI machines are busy, and a cold gunicorn imports Django and WeasyPrint.
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/sehat/", timeout=2)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/sehat/", timeout=10)  # noqa: S310
             return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.3)
+        except OSError:  # refused, reset or timed out while the server starts
+            time.sleep(0.5)
     raise RuntimeError(f"app server on {port} did not start")
 
 
