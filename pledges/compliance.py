@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -26,14 +27,10 @@ class Overview:
 
 
 def overview(campaign: Campaign) -> Overview:
-    total = Employee.objects.active().filter(instansi_id=campaign.instansi_id).count()
-    signed = (
-        Signature.objects.ikrar()
-        .valid()
-        .filter(campaign=campaign, employee__is_active=True)
-        .count()
-    )
-    return Overview(total=total, signed=signed)
+    staff = Employee.objects.active().filter(instansi_id=campaign.instansi_id)
+    # From the employee side: the join from signatures to employees scanned the whole
+    # employee table at national size (bench/dashboard.py: 280 ms -> 27 ms, 10,000 ASN).
+    return Overview(total=staff.count(), signed=staff.signed_for(campaign).count())
 
 
 def unit_rows(campaign: Campaign) -> list:
@@ -86,8 +83,19 @@ def chart_svg(days: list[tuple[dt.date, int, int]], total_staff: int) -> dict:
     }
 
 
-def across_instansi() -> list[Instansi]:
-    """Every instansi with its latest current campaign's numbers: two grouped queries."""
+NATIONAL_CACHE_SECONDS = 300
+
+
+def across_instansi() -> tuple[list[Instansi], dt.datetime]:
+    """Every instansi with its latest current campaign's numbers, and when they were counted.
+
+    Three grouped queries over the whole national data set take about a second at 1,000,000
+    ASN (bench/dashboard.py); the read-only national view shares one count for five minutes.
+    """
+    return cache.get_or_set("compliance:national", _count_national, NATIONAL_CACHE_SECONDS)
+
+
+def _count_national() -> tuple[list[Instansi], dt.datetime]:
     latest = (
         Campaign.objects.filter(instansi=OuterRef("pk"))
         .current()
@@ -95,26 +103,29 @@ def across_instansi() -> list[Instansi]:
         .values("pk")[:1]
     )
     regions = list(Instansi.objects.annotate(campaign_id=Subquery(latest)).order_by("name"))
+    # Count("*") lets PostgreSQL answer from the (instansi, unit, is_active) index alone.
     staff = dict(
         Employee.objects.active()
         .values("instansi")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("instansi", "n")
     )
     campaign_ids = [r.campaign_id for r in regions if r.campaign_id]
+    inactive = Employee.objects.filter(pk=OuterRef("employee_id"), is_active=False)
     signed = dict(
         Signature.objects.ikrar()
         .valid()
-        .filter(campaign_id__in=campaign_ids, employee__is_active=True)
+        .filter(campaign_id__in=campaign_ids)
+        .exclude(Exists(inactive))
         .values("campaign")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("campaign", "n")
     )
     for region in regions:
         region.staff = staff.get(region.pk, 0)
         region.signed = signed.get(region.campaign_id, 0)
         region.percent = percent(region.signed, region.staff)
-    return regions
+    return regions, timezone.now()
 
 
 def zero_units(rows) -> list:

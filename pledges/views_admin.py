@@ -138,8 +138,9 @@ def anomaly_view(request, pk: int):
 @require_GET
 def dashboard_latest(request):
     if request.user.is_auditor:
+        regions, counted_at = compliance.across_instansi()
         return render(request, "pledges/dashboard_national.html",
-                      {"regions": compliance.across_instansi()})  # fmt: skip
+                      {"regions": regions, "counted_at": counted_at})  # fmt: skip
     campaign = _latest_campaign(request.user)
     if campaign is None:
         return render(request, "pledges/dashboard.html", {"campaign": None})

@@ -9,6 +9,7 @@ import itertools
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 
 from portal.models import Employee, Instansi, Unit, User
@@ -82,6 +83,8 @@ def _fast_passwords_and_media(settings, tmp_path):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SITE_URL = "http://testserver"
+    # Rate-limit counters and cached national numbers must not leak from one test to the next.
+    cache.clear()
 
 
 @pytest.fixture

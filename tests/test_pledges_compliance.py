@@ -93,10 +93,13 @@ def test_the_auditor_sees_every_instansi(auditor_user, campaign, staffed, other_
     )
 
 
-def test_across_instansi_is_two_queries_whatever_the_count(campaign, staffed, other_instansi):
+def test_the_national_count_is_three_queries_and_cached(campaign, staffed, other_instansi):
     with CaptureQueriesContext(connection) as queries:
-        compliance.across_instansi()
+        regions, _at = compliance.across_instansi()
     assert len(queries) == 3
+    with CaptureQueriesContext(connection) as queries:
+        assert [r.signed for r in compliance.across_instansi()[0]] == [r.signed for r in regions]
+    assert len(queries) == 0
 
 
 def test_reminders_go_to_unsigned_once_and_list_letters(
