@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pledges.signature_image import clean_signature
-from portal import nip
+from portal import nip, roster
 
 TODAY = dt.date(2026, 11, 22)
 fast = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -75,3 +75,31 @@ def test_signature_decoder_refuses_arbitrary_bytes_cleanly(data):
 def test_signature_decoder_refuses_arbitrary_text_cleanly(text):
     with pytest.raises(ValidationError):
         clean_signature(text)
+
+
+HEADER = "nip,nama,golongan,jabatan,kategori_jabatan,unit,email,telepon\n"
+
+
+@fast
+@given(st.binary(max_size=3000), st.sampled_from(["pegawai.csv", "pegawai.xlsx", "x"]))
+def test_roster_parser_refuses_arbitrary_bytes_cleanly(data, name):
+    try:
+        parsed = roster.parse(data, name)
+    except roster.RosterFileError as exc:
+        assert str(exc)
+    else:
+        assert all(isinstance(e.reason, str) and e.reason for e in parsed.errors)
+
+
+@fast
+@given(st.lists(st.lists(st.text(max_size=30), min_size=0, max_size=9), max_size=20))
+def test_roster_rows_of_any_text_give_rows_or_line_errors(table):
+    body = "\n".join(",".join(c.replace(",", " ").replace("\n", " ") for c in row) for row in table)
+    try:
+        parsed = roster.parse((HEADER + body).encode(), "pegawai.csv")
+    except roster.RosterFileError as exc:
+        assert str(exc)
+    else:
+        for row in parsed.rows:
+            assert row.errors or len(row.nip) == 18
+            assert all(e.line >= 2 and e.column for e in row.errors)
