@@ -1,15 +1,26 @@
 """Recording administrator actions in the audit log."""
 
+import ipaddress
 from typing import Any
 
-from axes.helpers import get_client_ip_address
+from django.conf import settings
 
 from .models import AuditEvent, Instansi, User
 
 
 def client_ip(request) -> str | None:
-    """The client address as the proxy chain reports it (see PROXY_COUNT in settings)."""
-    return get_client_ip_address(request)
+    """The client's address: REMOTE_ADDR, or behind PROXY_COUNT trusted proxies the address
+    the outermost of them appended to X-Forwarded-For (anything left of it is client-made and
+    could be forged). Also used by django-axes and the rate limits (AXES_CLIENT_IP_CALLABLE)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    hops = settings.PROXY_COUNT
+    if hops:
+        chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        address = chain[-hops] if len(chain) >= hops and chain[-hops] else ""
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def record(
