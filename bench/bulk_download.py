@@ -61,7 +61,13 @@ import zipfile
 from pathlib import Path
 
 # bench/ is sys.path[0] when this file is run as a script.
-from certificate import create_database, database_label, drop_database, machine
+from certificate import (
+    create_database,
+    database_label,
+    drop_database,
+    machine,
+)
+from certificate import write_subsection as write_certificate_subsection
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTION = "## Unduhan massal (bench/bulk_download.py)"
@@ -391,27 +397,6 @@ def command(args: list[str], url: str | None) -> str:
     )
 
 
-def write_subsection(heading: str, text: str) -> None:
-    """Replace (or add) this database's subsection inside the section, keeping the others."""
-    path = ROOT / "docs" / "benchmarks.md"
-    current = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = current.find(SECTION)
-    if start == -1:
-        before, section, after = current.rstrip("\n") + "\n\n", "", ""
-    else:
-        end = current.find("\n## ", start + len(SECTION))
-        before = current[:start]
-        section = current[start:] if end == -1 else current[start : end + 1]
-        after = "" if end == -1 else current[end + 1 :]
-    parts = section.split("\n### ")
-    keep = [p for p in parts[1:] if p.split("\n", 1)[0].strip() != heading]
-    keep.append(f"{heading}\n\n{text.strip()}\n")
-    keep.sort(key=lambda p: p.split("\n", 1)[0])
-    body = f"{SECTION}\n\n{INTRO}\n\n" + "\n".join("### " + p.rstrip("\n") + "\n" for p in keep)
-    out = before + body + ("\n" + after if after else "")
-    path.write_text(out.rstrip("\n") + "\n")
-
-
 # --- Main ----------------------------------------------------------------------------------
 
 
@@ -477,7 +462,7 @@ def main() -> None:
     )
     print(f"\n{data}\n{results['slope']}\n\n{results['table']}")
     if args.write:
-        write_subsection(
+        write_certificate_subsection(
             "PostgreSQL" if url else "SQLite",
             f"- Machine: {host}\n"
             f"- Database: {results['database']}\n"
@@ -486,6 +471,8 @@ def main() -> None:
             + (f"- Memory against size: {results['slope']}\n" if results["slope"] else "")
             + "\n"
             + results["table"],
+            section_title=SECTION,
+            intro=INTRO,
         )
         print(f"wrote {SECTION!r} / {'PostgreSQL' if url else 'SQLite'} to docs/benchmarks.md")
 

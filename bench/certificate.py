@@ -215,15 +215,16 @@ def command(args: list[str], url: str | None) -> str:
 # --- docs/benchmarks.md --------------------------------------------------------------------
 
 
-def write_subsection(heading: str, text: str) -> None:
+def write_subsection(heading: str, text: str, *, section_title: str = SECTION,
+                     intro: str = INTRO) -> None:  # fmt: skip
     """Replace (or add) this database's subsection inside the section, keeping the others."""
     path = ROOT / "docs" / "benchmarks.md"
     current = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = current.find(SECTION)
+    start = current.find(section_title)
     if start == -1:
         before, section, after = current.rstrip("\n") + "\n\n", "", ""
     else:
-        end = current.find("\n## ", start + len(SECTION))
+        end = current.find("\n## ", start + len(section_title))
         before = current[:start]
         section = current[start:] if end == -1 else current[start : end + 1]
         after = "" if end == -1 else current[end + 1 :]
@@ -231,7 +232,9 @@ def write_subsection(heading: str, text: str) -> None:
     keep = [p for p in parts[1:] if p.split("\n", 1)[0].strip() != heading]
     keep.append(f"{heading}\n\n{text.strip()}\n")
     keep.sort(key=lambda p: p.split("\n", 1)[0])
-    body = f"{SECTION}\n\n{INTRO}\n\n" + "\n".join("### " + p.rstrip("\n") + "\n" for p in keep)
+    body = f"{section_title}\n\n{intro}\n\n" + "\n".join(
+        "### " + p.rstrip("\n") + "\n" for p in keep
+    )
     out = before + body + ("\n" + after if after else "")
     path.write_text(out.rstrip("\n") + "\n")
 
