@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from portal.evidence import ChainedRecord, canonical, sha256_hex
@@ -162,8 +163,9 @@ class Campaign(models.Model):
     def is_frozen(self) -> bool:
         return bool(self.text_hash)
 
-    @property
+    @cached_property
     def is_superseded(self) -> bool:
+        # Cached per instance: the signing page and its POST ask several times per request.
         return Campaign.objects.filter(previous_version_id=self.pk).exists()
 
     def is_open(self, moment=None) -> bool:
