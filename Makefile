@@ -8,7 +8,7 @@ APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejav
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint fmt system-deps install migrate demo bench messages clean
+.PHONY: run test lint fmt system-deps install migrate demo messages clean
 
 run: install migrate demo ## Set up and serve the demo on http://127.0.0.1:8000
 	@echo "Portal berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
