@@ -6,7 +6,7 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageChops
 
 MAX_BYTES = 300_000
 MAX_WIDTH, MAX_HEIGHT = 3000, 1500
@@ -55,7 +55,7 @@ def validate_png(data: bytes) -> None:
     except Exception:  # noqa: BLE001 - Pillow raises many types on hostile bytes; all mean corrupt
         raise ValidationError(_("Gambar tanda tangan rusak."), code="corrupt") from None
     bbox = ink.getbbox()
-    ink_pixels = sum(ink.histogram()[1:])
+    ink_pixels = ink.histogram()[255]
     if (
         bbox is None
         or ink_pixels < MIN_INK_PIXELS
@@ -67,12 +67,14 @@ def validate_png(data: bytes) -> None:
         )
 
 
+OPAQUE = [255 if a > 64 else 0 for a in range(256)]
+DARK = [255 if v < 200 else 0 for v in range(256)]
+
+
 def _ink_mask(image: Image.Image) -> Image.Image:
-    """Pixels that are visibly drawn: opaque and darker than the paper."""
+    """Pixels that are visibly drawn, 255 where opaque and darker than the paper, else 0."""
     rgba = image.convert("RGBA")
-    alpha = rgba.getchannel("A").point(lambda a: 255 if a > 64 else 0)
-    dark = rgba.convert("L").point(lambda v: 255 if v < 200 else 0)
-    return Image.composite(dark, Image.new("L", rgba.size, 0), alpha).point(lambda v: 1 if v else 0)
+    return ImageChops.multiply(rgba.getchannel("A").point(OPAQUE), rgba.convert("L").point(DARK))
 
 
 def clean_signature(data_url: str) -> bytes:
