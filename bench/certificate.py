@@ -324,7 +324,7 @@ def run(runs: int) -> dict:
     assert cert.size > 0
 
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="portal.backends.UserBackend")
     path = reverse("pledges:certificate", args=[signature.code])
 
     def serve() -> bytes:

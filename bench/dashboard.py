@@ -61,7 +61,7 @@ SMALL_URL = f"{PG_SERVER}/bench_dashboard"
 NATIONAL_URL = f"{PG_SERVER}/bench_national"
 SMALL_EMPLOYEES = 3000
 TYPICAL = 2000
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "portal.backends.UserBackend"
 GOAL_SECONDS = 1.0
 
 

@@ -446,7 +446,7 @@ def make_sessions(accounts: list[Account]) -> None:
         data = {
             SESSION_KEY: str(account.user_id),
             HASH_SESSION_KEY: hashes[account.user_id],
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: "portal.backends.UserBackend",
         }
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
         account.session_key = key
@@ -1335,9 +1335,7 @@ def cprofile_signing(accounts: list[Account]) -> dict:
         users = {u.pk: u for u in User.objects.filter(pk__in=[a.user_id for a in accounts])}
 
         def one(account: Account, profiled: bool, timing: dict) -> None:
-            client.force_login(
-                users[account.user_id], backend="django.contrib.auth.backends.ModelBackend"
-            )
+            client.force_login(users[account.user_id], backend="portal.backends.UserBackend")
             path = f"/ikrar/{account.campaign_pk}/"
             form = {f"point_{i}": "on" for i in range(1, len(IKRAR_POINTS) + 1)}
             form.update(method="drawn", signature=account.data_url, typed_name="")

@@ -10,7 +10,9 @@ from .models import BulkExport, Campaign, Signature, normalize_code
 
 
 def get_campaign_for(user: User, pk: int) -> Campaign:
-    return get_object_or_404(Campaign.objects.visible_to(user).select_related("instansi"), pk=pk)
+    return get_object_or_404(
+        Campaign.objects.visible_to(user).with_supersession().select_related("instansi"), pk=pk
+    )
 
 
 def get_own_signature(user: User, code: str) -> Signature:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +82,12 @@ class CampaignQuerySet(models.QuerySet):
     def open_on(self, moment=None) -> CampaignQuerySet:
         today = timezone.localdate(moment)
         return self.current().filter(opens_on__lte=today, closes_on__gte=today)
+
+    def with_supersession(self) -> CampaignQuerySet:
+        """Answer is_superseded in the same query (the signing page asks it on every request)."""
+        return self.annotate(
+            is_superseded=Exists(Campaign.objects.filter(previous_version_id=OuterRef("pk")))
+        )
 
     def current(self) -> CampaignQuerySet:
         """Campaigns not replaced by a newer version of their text."""
@@ -165,7 +171,7 @@ class Campaign(models.Model):
 
     @cached_property
     def is_superseded(self) -> bool:
-        # Cached per instance: the signing page and its POST ask several times per request.
+        # Cached per instance, and set up front by CampaignQuerySet.with_supersession().
         return Campaign.objects.filter(previous_version_id=self.pk).exists()
 
     def is_open(self, moment=None) -> bool:

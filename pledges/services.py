@@ -110,6 +110,8 @@ def append_signature(
 
 def _freeze(campaign: Campaign, now) -> str:
     """The first signature freezes the campaign text; later ones only read its hash."""
+    if campaign.text_hash:
+        return campaign.text_hash  # a frozen text never changes: no need to read it again
     text_hash = Campaign.objects.filter(pk=campaign.pk).values_list("text_hash", flat=True).get()
     if text_hash:
         return text_hash

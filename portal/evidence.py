@@ -119,8 +119,13 @@ class ChainedRecord(models.Model):
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("ChainedRecord.append() must run inside transaction.atomic")
         self.chain = self.chain_key()
-        ChainHead.objects.get_or_create(chain=self.chain)
-        head = ChainHead.objects.select_for_update().get(chain=self.chain)
+        heads = ChainHead.objects.select_for_update()
+        try:
+            head = heads.get(chain=self.chain)
+        except ChainHead.DoesNotExist:
+            # The chain's first record: concurrent first appends create one head between them.
+            ChainHead.objects.get_or_create(chain=self.chain)
+            head = heads.get(chain=self.chain)
         self.seq = head.seq + 1
         self.prev_hash = head.last_hash
         self.record_hash = self.compute_hash()

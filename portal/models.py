@@ -291,6 +291,12 @@ class Employee(models.Model):
 
 
 class PortalUserManager(UserManager):
+    def for_request(self):
+        """The logged-in user with what every page asks of it, in one query instead of four.
+        (is_unit_head stays a query of its own: as an EXISTS annotation it costs more to
+        compile on every request than it saves on the pages that show it.)"""
+        return self.select_related("instansi", "employee__unit", "employee__instansi")
+
     def visible_to(self, user):
         if user.is_authenticated and user.role == User.Role.BKD:
             return self.filter(instansi_id=user.instansi_id)

@@ -25,7 +25,7 @@ from .forms_accounts import ActivationCodeForm, QueuedPasswordResetForm
 from .models import AuditEvent, Unit, User
 from .views import ratelimited
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+USER_BACKEND = "portal.backends.UserBackend"
 # Per client address and per email address asked for; both count every request, so neither
 # spreading requests over addresses nor over machines gets more than a handful of mails out.
 RESET_REQUEST_RATE = "5/h"
@@ -115,7 +115,7 @@ class ActivationConfirmView(auth_views.PasswordResetConfirmView):
             user=form.user, password=form.cleaned_data["new_password1"], request=self.request
         )
         del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
-        login(self.request, user, backend=MODEL_BACKEND)
+        login(self.request, user, backend=USER_BACKEND)
         messages.success(self.request, _("Akun Anda sudah aktif. Selamat datang."))
         return redirect(self.success_url)
 
@@ -146,7 +146,7 @@ def activate(request):
             except accounts.ActivationError:
                 form.add_error(None, form.invalid_code_error())
         if user is not None:
-            login(request, user, backend=MODEL_BACKEND)
+            login(request, user, backend=USER_BACKEND)
             messages.success(request, _("Akun Anda sudah aktif. Selamat datang."))
             return redirect("home")
         if form.has_error(NON_FIELD_ERRORS, "invalid_code"):

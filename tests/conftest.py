@@ -67,7 +67,7 @@ def make_user(username: str | None = None, *, employee: Employee | None = None, 
 
 def login(user: User) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="portal.backends.UserBackend")
     return client
 
 

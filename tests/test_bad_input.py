@@ -101,7 +101,7 @@ def test_direction_and_zero_width_characters_are_kept_as_typed(asn_user, campaig
 
 def test_missing_csrf_is_refused(asn_user, campaign):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(asn_user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(asn_user, backend="portal.backends.UserBackend")
     response = client.post(reverse("pledges:sign", args=[campaign.pk]), sign_form())
     assert response.status_code == 403
     assert not Signature.objects.exists()

@@ -67,6 +67,23 @@ def test_it_signs_with_a_drawing_and_keeps_the_evidence(
     assert signature.certificate.sha256
 
 
+def test_signing_costs_a_fixed_handful_of_queries(
+    asn_user, unit, campaign, django_assert_num_queries
+):
+    """The signing page is the election-morning hot path: no lazy query may creep back in
+    (docs/benchmarks.md, "Signing load", counts them before and after)."""
+    first = make_user(employee=make_employee(unit, name="Yosef Nahak"))
+    assert login(first).post(sign_url(campaign), form_data()).status_code == 302  # freezes
+    client = login(asn_user)
+    # session, user with employee/unit/instansi, campaign with is_superseded, own signature,
+    # is_unit_head for the navigation
+    with django_assert_num_queries(5):
+        assert client.get(sign_url(campaign)).status_code == 200
+    # the same four, then savepoint, chain head lock, insert, chain head update, release
+    with django_assert_num_queries(9):
+        assert client.post(sign_url(campaign), form_data()).status_code == 302
+
+
 def test_it_signs_with_a_typed_name(asn_user, employee, campaign):
     response = login(asn_user).post(
         sign_url(campaign), form_data(method="typed", signature="", typed_name=employee.name)
