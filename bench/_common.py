@@ -1,9 +1,9 @@
-"""Helpers shared by bench/seed_national.py and bench/dashboard.py.
+"""Helpers shared by the bench scripts other than bench/certificate.py.
 
 The database, timing and machine helpers are bench/certificate.py's, imported rather than
-copied; this module adds what those two scripts need on top: Django set up for a given
-DATABASE_URL, a raw psycopg2 connection beside Django's, and a writer for one top-level "## "
-section of docs/benchmarks.md (bench/import_roster.py's writer is bound to its own heading).
+copied; this module adds what the others need on top: Django set up for a given DATABASE_URL,
+a raw psycopg2 connection beside Django's, and a writer for one top-level "## " section of
+docs/benchmarks.md.
 
 The scripts run as `.venv/bin/python bench/<name>.py`, so this folder is on sys.path and the
 modules import each other by their bare names.

@@ -1,49 +1,31 @@
 """Benchmark: import a 100,000-row roster CSV into PostgreSQL, fresh and again unchanged.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import \\
-        .venv/bin/python bench/import_roster.py
+        .venv/bin/python bench/import_roster.py [--write]
 
-The database is created if missing and migrated. Each timed run goes from the file's bytes to
-committed rows (parse + validate + upsert); the median of three runs is reported and written to
-the "Roster import" section of docs/benchmarks.md.
+The database is made afresh (a bench database of that name is dropped first), migrated, and
+dropped at the end. Each timed run goes from the file's bytes to committed rows (parse +
+validate + upsert); the median of three runs is printed and, with --write, written to the
+"Roster import" section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import os
-import platform
 import random
 import statistics
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import create_database, drop_database, machine, setup_django, write_section
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_import"
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 RUNS = 3
 SECTION = "## Roster import"
-
-
-def ensure_database(url: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    server = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username,
-        password=parts.password, dbname="postgres",
-    )  # fmt: skip
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    server.close()
 
 
 def roster_csv(rows: int, seed: int = 7) -> bytes:
@@ -102,41 +84,15 @@ def clear(instansi) -> None:
             cursor.execute(f"DELETE FROM {table} WHERE instansi_id = %s", [instansi.pk])  # noqa: S608
 
 
-def machine() -> str:
-    model = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    load = os.getloadavg()[0]
-    return (
-        f"nproc {os.cpu_count()}, {model}, Python {platform.python_version()}, "
-        f"load average {load:.1f} at start (the machine is shared with other jobs)"
-    )
-
-
-def write_section(text: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    current = path.read_text() if path.exists() else "# Benchmarks\n"
-    start = current.find(SECTION)
-    if start == -1:
-        current = current.rstrip("\n") + "\n\n" + text
-    else:
-        end = current.find("\n## ", start + len(SECTION))
-        current = current[:start] + text + (current[end + 1 :] if end != -1 else "")
-    path.write_text(current.rstrip("\n") + "\n")
-
-
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
+    args = parser.parse_args()
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgres"):
         sys.exit("DATABASE_URL must point to PostgreSQL")
-    ensure_database(url)
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-
-    django.setup()
+    create_database(url)
+    setup_django(url)
     from django.core.management import call_command
     from django.db import connection
 
@@ -166,7 +122,7 @@ def main() -> None:
         fresh_xlsx.append(seconds)
 
     command = "DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import " \
-        ".venv/bin/python bench/import_roster.py"  # fmt: skip
+        ".venv/bin/python bench/import_roster.py --write"  # fmt: skip
     csv_label = f"{ROWS:,} rows CSV ({len(data) / 2**20:.1f} MB)"
     xlsx_label = f"{ROWS:,} rows XLSX ({len(xlsx) / 2**20:.1f} MB)"
     row = "".join(
@@ -179,8 +135,12 @@ def main() -> None:
         ]
     )
     print(row, end="")
+    connection.close()
+    drop_database(url)
+    if not args.write:
+        return
     write_section(
-        f"{SECTION}\n\n"
+        SECTION,
         "Parse, validate and upsert a roster file into one instansi (portal.roster.parse + "
         "portal.services.import_roster), from the file's bytes to committed rows, on "
         f"PostgreSQL {connection.pg_version // 10000}. Median of {RUNS} runs.\n\n"
@@ -189,7 +149,7 @@ def main() -> None:
         f"as a semicolon CSV with BOM ({len(data):,} bytes) and as an XLSX written by openpyxl "
         f"({len(xlsx):,} bytes)\n"
         f"- Command: `{command}`\n\n"
-        "| data | run | median time | throughput |\n|---|---|---|---|\n" + row
+        "| data | run | median time | throughput |\n|---|---|---|---|\n" + row,
     )
 
 
