@@ -1,0 +1,239 @@
+"""Benchmark: CPU instructions the app spends on one signing (GET + POST of /ikrar/<pk>/).
+
+    .venv/bin/python bench/signing_instructions.py [--before CHECKOUT] [--repeats 3] [--write]
+
+Timings on a shared two-core machine wander by 20-30% from one minute to the next, too much to
+see a change of a few per cent in bench/load_signing.py's rates. valgrind's callgrind counts the
+instructions a process executes instead, which repeat within 2% (they creep up as the tables
+grow) whatever else the machine does. Each measurement runs this script twice under callgrind
+on one seeded database: with the 10 warm-up signings alone, and with them and 40 more. The
+difference divided by 40 is one signing's instructions in the app process (Django's request
+path through django.test.Client, DEBUG=0, the database task queue), PostgreSQL's own work not
+included.
+
+--before measures another checkout of the project as well, at the same time (one core each),
+e.g. an older commit in a git worktree with a link to this .venv:
+
+    git worktree add /tmp/before <commit> && ln -s "$PWD/.venv" /tmp/before/.venv
+
+Each checkout gets a database of its own (bench_instructions_<crc32 of its path>) and is
+driven by its own bench/load_signing.py (the seed, the signature images) and portal code.
+--write replaces "## Signing instructions (bench/signing_instructions.py)" in
+docs/benchmarks.md. valgrind comes from Debian's package of that name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+SECTION = "## Signing instructions (bench/signing_instructions.py)"
+WARMUP = 10
+MEASURED = 40
+EMPLOYEES = 200  # load_signing seeds its 400 reserve on top: 600 in all
+SEEDED = EMPLOYEES + 400
+
+
+# --- Children: run with the measured checkout's own code --------------------------------------
+
+
+def setup(root: Path, media: Path):
+    """The checkout's load_signing module, with Django set up as its server runs."""
+    sys.path.insert(0, str(root / "bench"))
+    import load_signing as ls
+
+    ls.URL = database_url(root)
+    os.environ.update(ls.server_env(media, {"secret": "s" * 50, "evidence": "e" * 50}))
+    os.environ.update(DATABASE_URL=ls.URL, ALLOWED_HOSTS="testserver")
+    ls.setup_django(ls.URL)
+    return ls
+
+
+def seed(root: Path, media: Path) -> None:
+    ls = setup(root, media)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=root, env=os.environ, check=True,
+    )  # fmt: skip
+    ls.prepare_database(argparse.Namespace(instansi=1, employees=EMPLOYEES), dict(os.environ))
+
+
+def sign(root: Path, media: Path, start: int, count: int) -> None:
+    """WARMUP + count signings, by the employees start, start + 1, ..."""
+    ls = setup(root, media)
+    from django.test import Client, override_settings
+
+    from pledges.models import IKRAR_POINTS, Campaign
+    from portal.models import User
+
+    # An older checkout may not have portal/backends.py.
+    backend = (
+        "portal.backends.UserBackend"
+        if (root / "portal" / "backends.py").exists()
+        else "django.contrib.auth.backends.ModelBackend"
+    )
+    asn = User.objects.filter(employee__isnull=False).order_by("pk")
+    path = f"/ikrar/{Campaign.objects.get().pk}/"
+    points = {f"point_{i}": "on" for i in range(1, len(IKRAR_POINTS) + 1)}
+    client = Client(headers={"user-agent": ls.USER_AGENT})
+    with override_settings(TASKS={"default": {"BACKEND": ls.DB_TASKS}}):
+        for n, user in enumerate(asn[start : start + WARMUP + count], start):
+            client.force_login(user, backend=backend)
+            ip = ls.visitor_ip(n)
+            page = client.get(path, secure=True, HTTP_X_FORWARDED_FOR=ip)
+            form = dict(points, method="drawn", typed_name="",
+                        signature=ls.data_url(ls.signature_png(n)))  # fmt: skip
+            done = client.post(path, form, secure=True, HTTP_X_FORWARDED_FOR=ip)
+            if (page.status_code, done.status_code) != (200, 302):
+                sys.exit(f"employee {n}: GET {page.status_code}, POST {done.status_code}")
+
+
+# --- The parent: no Django, only processes ------------------------------------------------
+
+
+def database_url(root: Path) -> str:
+    return f"postgres://postgres@127.0.0.1:5432/bench_instructions_{zlib.crc32(bytes(root)):08x}"
+
+
+def child(root: Path, media: Path, *args: str, valgrind: str | None = None) -> str:
+    command = [str(root / ".venv" / "bin" / "python"), __file__, "--root", str(root),
+               "--media", str(media), *args]  # fmt: skip
+    if valgrind:
+        command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={valgrind}", *command]
+    # A fixed hash seed, so that both runs of a measurement iterate sets and dicts alike.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    run = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(f"{shlex.join(command)} failed ({run.returncode}):\n{run.stderr[-3000:]}")
+    return run.stderr
+
+
+def instructions(root: Path, media: Path, start: int, count: int) -> int:
+    with tempfile.TemporaryDirectory() as out:
+        stderr = child(root, media, "--sign", str(start), str(count), valgrind=f"{out}/cg.out")
+    return int(re.search(r"Collected : (\d+)", stderr).group(1))
+
+
+def drop(url: str) -> None:
+    import psycopg2
+
+    name = url.rsplit("/", 1)[1]
+    server = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    server.close()
+
+
+def measure(root: Path, repeats: int) -> list[float]:
+    """Millions of instructions per signing, one value per measurement."""
+    media = Path(tempfile.mkdtemp(prefix="bench-instructions-"))
+    values, start = [], 0
+    try:
+        child(root, media, "--seed")
+        for _ in range(repeats):
+            alone = instructions(root, media, start, 0)
+            more = instructions(root, media, start + WARMUP, MEASURED)
+            start += 2 * WARMUP + MEASURED
+            values.append((more - alone) / MEASURED / 1e6)
+            print(f"  {root}: {values[-1]:,.1f} M instructions per signing", flush=True)
+    finally:
+        drop(database_url(root))
+        shutil.rmtree(media, ignore_errors=True)
+    return values
+
+
+def describe(root: Path) -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True,
+                              text=True).stdout.strip()  # fmt: skip
+
+    text = f"{git('rev-parse', '--short', 'HEAD')} {git('log', '-1', '--format=%s')}"
+    if git("status", "--porcelain", "--untracked-files=no"):
+        text += " (with uncommitted changes)"
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--before", type=Path, help="another checkout to measure alongside")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
+    parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--media", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--sign", nargs=2, type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.seed or args.sign:
+        root = args.root.resolve()
+        if args.seed:
+            seed(root, args.media)
+        else:
+            sign(root, args.media, *args.sign)
+        return
+    most = SEEDED // (2 * WARMUP + MEASURED)
+    if not 1 <= args.repeats <= most:
+        parser.error(f"--repeats is 1 to {most}")
+    if not shutil.which("valgrind"):
+        sys.exit("valgrind is not installed: apt-get install valgrind")
+    here = Path(__file__).resolve().parent.parent
+    roots = [args.before.resolve(), here] if args.before else [here]
+    for root in roots:
+        if not (root / ".venv" / "bin" / "python").exists():
+            sys.exit(f"{root} has no .venv (link this one: ln -s {here / '.venv'} {root}/.venv)")
+    sys.path.insert(0, str(here / "bench"))
+    from _common import machine, write_section
+
+    host = machine()
+    with ThreadPoolExecutor(len(roots)) as pool:
+        results = list(pool.map(lambda root: measure(root, args.repeats), roots))
+    labels = ["before", "after"] if args.before else ["this checkout"]
+    rows = []
+    for label, root, values in zip(labels, roots, results, strict=True):
+        median = statistics.median(values)
+        change = ""
+        if args.before and root == here:
+            change = f" ({(median / statistics.median(results[0]) - 1) * 100:+.1f}%)"
+        rows.append(
+            f"| {label} | {describe(root)} | {', '.join(f'{v:,.1f}' for v in values)} | "
+            f"**{median:,.1f} M**{change} |"
+        )
+    command = ".venv/bin/python bench/signing_instructions.py " + shlex.join(
+        [*(["--before", str(args.before)] if args.before else []),
+         "--repeats", str(args.repeats), *(["--write"] if args.write else [])]
+    )  # fmt: skip
+    text = "\n".join([
+        SECTION, "",
+        "Instructions executed in the app process for one signing (GET + POST of /ikrar/<pk>/ "
+        "through django.test.Client, DEBUG=0, the database task queue; PostgreSQL's own work "
+        "not included), counted by valgrind's callgrind: the count of 10 warm-up signings and "
+        f"{MEASURED} more, less the count of the 10 alone, divided by {MEASURED}. Counts repeat "
+        "within 2% (they creep up as the tables grow), unlike timings on this shared machine.",
+        "",
+        f"- Machine: {host}",
+        f"- Data: 1 instansi, {SEEDED} employees with users (bench/load_signing.py's seed), "
+        f"{args.repeats} measurements of {MEASURED} signings per checkout, each by employees "
+        "who had not signed",
+        f"- Command: `{command}`", "",
+        "| checkout | commit | M instructions per signing, each measurement | median |",
+        "|---|---|---|---|",
+        *rows,
+    ])  # fmt: skip
+    print("\n" + text)
+    if args.write:
+        write_section(SECTION, text)
+        print(f"wrote {SECTION!r} to docs/benchmarks.md")
+
+
+if __name__ == "__main__":
+    main()
