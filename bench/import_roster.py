@@ -135,6 +135,7 @@ def main() -> None:
         ]
     )
     print(row, end="")
+    postgres = connection.pg_version // 10000
     connection.close()
     drop_database(url)
     if not args.write:
@@ -143,7 +144,7 @@ def main() -> None:
         SECTION,
         "Parse, validate and upsert a roster file into one instansi (portal.roster.parse + "
         "portal.services.import_roster), from the file's bytes to committed rows, on "
-        f"PostgreSQL {connection.pg_version // 10000}. Median of {RUNS} runs.\n\n"
+        f"PostgreSQL {postgres}. Median of {RUNS} runs.\n\n"
         f"- Machine: {host}\n"
         f"- Data: {ROWS:,} synthetic ASN (NIPs from portal.demo.NipFactory, 1 in 4 PPPK), "
         f"as a semicolon CSV with BOM ({len(data):,} bytes) and as an XLSX written by openpyxl "

@@ -101,6 +101,15 @@ def sign(root: Path, media: Path, start: int, count: int) -> None:
 # --- The parent: no Django, only processes ------------------------------------------------
 
 
+def parent_helpers():
+    """This checkout's bench/_common, for the parent only: imported at the top it would also be
+    imported by a child first, and a --before checkout's load_signing would then find this
+    checkout's _common, whose ROOT puts this checkout's portal code on sys.path."""
+    import _common
+
+    return _common
+
+
 def database_url(root: Path) -> str:
     return f"postgres://postgres@127.0.0.1:5432/bench_instructions_{zlib.crc32(bytes(root)):08x}"
 
@@ -124,17 +133,6 @@ def instructions(root: Path, media: Path, start: int, count: int) -> int:
     return int(re.search(r"Collected : (\d+)", stderr).group(1))
 
 
-def drop(url: str) -> None:
-    import psycopg2
-
-    name = url.rsplit("/", 1)[1]
-    server = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    server.close()
-
-
 def measure(root: Path, repeats: int) -> list[float]:
     """Millions of instructions per signing, one value per measurement."""
     media = Path(tempfile.mkdtemp(prefix="bench-instructions-"))
@@ -148,7 +146,7 @@ def measure(root: Path, repeats: int) -> list[float]:
             values.append((more - alone) / MEASURED / 1e6)
             print(f"  {root}: {values[-1]:,.1f} M instructions per signing", flush=True)
     finally:
-        drop(database_url(root))
+        parent_helpers().drop_database(database_url(root))
         shutil.rmtree(media, ignore_errors=True)
     return values
 
@@ -191,10 +189,7 @@ def main() -> None:
     for root in roots:
         if not (root / ".venv" / "bin" / "python").exists():
             sys.exit(f"{root} has no .venv (link this one: ln -s {here / '.venv'} {root}/.venv)")
-    sys.path.insert(0, str(here / "bench"))
-    from _common import machine, write_section
-
-    host = machine()
+    host = parent_helpers().machine()
     with ThreadPoolExecutor(len(roots)) as pool:
         results = list(pool.map(lambda root: measure(root, args.repeats), roots))
     labels = ["before", "after"] if args.before else ["this checkout"]
@@ -231,7 +226,7 @@ def main() -> None:
     ])  # fmt: skip
     print("\n" + text)
     if args.write:
-        write_section(SECTION, text)
+        parent_helpers().write_section(SECTION, text)
         print(f"wrote {SECTION!r} to docs/benchmarks.md")
 
 
