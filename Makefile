@@ -42,9 +42,10 @@ migrate: install
 demo: install
 	$(BIN)/python manage.py seed_demo
 
-lint: install
+lint: install ## Style, formatting and the layer contract (config > sanctions > pledges > portal)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: install
 	$(BIN)/ruff format .

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from portal.models import Unit, User
 
-from .models import BulkExport, Campaign, Signature, normalize_code
+from .models import BulkExport, Campaign, ReminderRun, Signature, normalize_code
 
 
 def get_campaign_for(user: User, pk: int) -> Campaign:
@@ -17,9 +17,7 @@ def get_campaign_for(user: User, pk: int) -> Campaign:
 
 def get_own_signature(user: User, code: str) -> Signature:
     return get_object_or_404(
-        Signature.objects.filter(employee_id=user.employee_id).select_related(
-            "campaign", "instansi"
-        ),
+        Signature.objects.own(user).select_related("campaign", "instansi"),
         code=normalize_code(code),
     )
 
@@ -31,13 +29,18 @@ def get_downloadable_signature(user: User, code: str) -> Signature:
     )
 
 
+def get_reviewable(user: User, code: str) -> Signature:
+    return get_object_or_404(
+        Signature.objects.reviewable_by(user).select_related(
+            "employee__unit", "unit", "campaign", "instansi"
+        ),
+        code=normalize_code(code),
+    )
+
+
 def get_headed_unit(user: User, pk: int) -> Unit:
     """A unit whose pakta this user signs: only its recorded head."""
-    if not user.employee_id:
-        raise Http404
-    return get_object_or_404(
-        Unit.objects.filter(head_id=user.employee_id).select_related("instansi"), pk=pk
-    )
+    return get_object_or_404(Unit.objects.led_by(user).select_related("instansi"), pk=pk)
 
 
 def get_pakta_to_witness(user: User, code: str) -> Signature:
@@ -56,3 +59,14 @@ def get_export_for(user: User, pk: int) -> BulkExport:
     return get_object_or_404(
         BulkExport.objects.visible_to(user).select_related("campaign", "instansi"), pk=pk
     )
+
+
+def get_reminder_run_for(user: User, pk: int) -> ReminderRun:
+    return get_object_or_404(
+        ReminderRun.objects.visible_to(user).select_related("campaign__instansi"), pk=pk
+    )
+
+
+def may_remind(user: User, unit: Unit) -> bool:
+    """The BKD reminds anyone of its instansi; a head reminds the staff of their own unit."""
+    return user.is_bkd or (user.employee_id is not None and unit.head_id == user.employee_id)

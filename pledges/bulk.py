@@ -144,13 +144,3 @@ def _write_merged(export: BulkExport, items, tmp) -> None:
             writer.append(io.BytesIO(src.read()))
         _advance(export, index, len(items))
     writer.write(tmp)
-
-
-def restart(export: BulkExport) -> None:
-    """A failed or stuck export is queued again; it rebuilds from the first file."""
-    from .tasks import build_export
-
-    BulkExport.objects.filter(pk=export.pk).update(
-        status=BulkExport.Status.QUEUED, done=0, error="", finished_at=None
-    )
-    build_export.enqueue(export.pk)

@@ -12,12 +12,36 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import Employee, Unit
+from portal.models import Employee, Instansi, Unit, User
 
-from .models import Campaign, Signature, new_code
+from .models import IKRAR_POINTS, Campaign, Signature, new_code
 from .services import head_identity
 
 SIGNED_SHARE = 0.6
+
+
+def seed(instansi: Instansi, *, rng: random.Random) -> Campaign:
+    """An open campaign with signatures, leaving the demo logins unsigned to try it live."""
+    campaign = open_campaign(instansi)
+    logins = User.objects.filter(employee__instansi_id=instansi.pk)
+    keep = set(logins.values_list("employee_id", flat=True))
+    seed_signatures(campaign, keep_unsigned=keep, rng=rng)
+    return campaign
+
+
+def open_campaign(instansi: Instansi) -> Campaign:
+    """An ikrar campaign open from a week ago, so the demo can be signed right away."""
+    existing = Campaign.objects.filter(instansi=instansi).first()
+    if existing is not None:
+        return existing
+    today = timezone.localdate()
+    return Campaign.objects.create(
+        instansi=instansi,
+        title="Pemilu dan Pemilihan Tahun 2024",
+        opens_on=today - dt.timedelta(days=7),
+        closes_on=today + dt.timedelta(days=60),
+        ikrar_points=list(IKRAR_POINTS),
+    )
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import Unit
+
 from .models import CODE_LENGTH, Campaign, ReviewEvent, Signature, normalize_code
 
 MAX_POINTS = 20
@@ -151,7 +153,7 @@ class SignForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    kode = forms.CharField(
+    code = forms.CharField(
         label=_("Kode verifikasi"),
         max_length=40,
         widget=forms.TextInput(
@@ -160,22 +162,22 @@ class CodeForm(forms.Form):
         help_text=_("16 karakter pada dokumen, mis. ABCD-EFGH-JKMN-PQRS."),
     )
 
-    def clean_kode(self) -> str:
-        code = normalize_code(self.cleaned_data["kode"])
+    def clean_code(self) -> str:
+        code = normalize_code(self.cleaned_data["code"])
         if len(code) != CODE_LENGTH:
             raise forms.ValidationError(_("Kode verifikasi terdiri dari 16 huruf dan angka."))
         return code
 
 
 class PdfCheckForm(forms.Form):
-    berkas = forms.FileField(
+    file = forms.FileField(
         label=_("Berkas PDF sertifikat atau pakta"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
         help_text=_("Berkas tidak disimpan. Maksimal 10 MB."),
     )
 
-    def clean_berkas(self):
-        upload = self.cleaned_data["berkas"]
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
         if upload.size > MAX_VERIFY_UPLOAD:
             raise forms.ValidationError(_("Berkas lebih besar dari 10 MB."))
         head = upload.read(5)
@@ -202,12 +204,10 @@ class ReviewFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Sampai tanggal"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
 
-    def __init__(self, *args, instansi, **kwargs) -> None:
+    def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.instansi = instansi
-        from portal.models import Unit
-
-        self.fields["unit"].queryset = Unit.objects.filter(instansi=instansi).order_by("name")
+        self.instansi = user.instansi
+        self.fields["unit"].queryset = Unit.objects.visible_to(user).order_by("name")
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"
@@ -250,8 +250,6 @@ class ReminderForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
-    def __init__(self, *args, instansi, **kwargs) -> None:
+    def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from portal.models import Unit
-
-        self.fields["units"].queryset = Unit.objects.filter(instansi=instansi).order_by("name")
+        self.fields["units"].queryset = Unit.objects.visible_to(user).order_by("name")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -13,9 +12,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from portal.evidence import ChainedRecord, canonical, sha256_hex
-from portal.evidence import ImmutableRecord as ImmutableRecordError
-from portal.models import Employee, Instansi, Unit, User
+from portal import codes
+from portal.evidence import AppendOnly, AppendOnlyQuerySet, ChainedRecord, canonical, sha256_hex
+from portal.models import Employee, EmployeeQuerySet, Instansi, Unit, User
 
 IKRAR_POINTS = [
     "Menjaga dan menegakkan prinsip netralitas pegawai ASN dalam melaksanakan fungsi pelayanan "
@@ -50,21 +49,15 @@ PAKTA_CLOSING = (
     "Apabila saya melanggar pakta integritas ini, saya bersedia dikenakan sanksi sesuai dengan "
     "ketentuan peraturan perundang-undangan."
 )
-# Unambiguous characters only (no 0/O, 1/I/L), so a code can be typed from a printout.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 16
+CODE_LENGTH = 16  # verification codes: about 78 bits, never guessed through a rate limit
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return codes.new_code(CODE_LENGTH)
 
 
 def normalize_code(raw: str) -> str:
-    return "".join(ch for ch in str(raw).upper() if ch.isalnum())[:CODE_LENGTH]
-
-
-def format_code(code: str) -> str:
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+    return codes.normalize(raw, CODE_LENGTH)
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -78,10 +71,6 @@ class CampaignQuerySet(models.QuerySet):
         if user.employee_id:
             return self.filter(instansi_id=user.employee.instansi_id)
         return self.none()
-
-    def open_on(self, moment=None) -> CampaignQuerySet:
-        today = timezone.localdate(moment)
-        return self.current().filter(opens_on__lte=today, closes_on__gte=today)
 
     def with_supersession(self) -> CampaignQuerySet:
         """Answer is_superseded in the same query (the signing page asks it on every request)."""
@@ -202,28 +191,38 @@ class Campaign(models.Model):
     def closing_for(self, kind: str) -> str:
         return self.ikrar_closing if kind == Signature.Kind.IKRAR else self.pakta_closing
 
+    def signed_among(self, employees: EmployeeQuerySet) -> EmployeeQuerySet:
+        """The employees among `employees` holding a valid ikrar of this campaign."""
+        return employees.filter(Exists(self._valid_ikrar_of_each()))
 
-class SignatureQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> SignatureQuerySet:
-        """Owner, their BKD admins and Sekda (and Inspektorat) of the instansi, the auditor."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_auditor:
-            return self.all()
-        if user.role in User.INSTANSI_ROLES:
-            return self.filter(instansi_id=user.instansi_id)
-        if user.employee_id:
-            return self.filter(employee_id=user.employee_id)
-        return self.none()
+    def unsigned_among(self, employees: EmployeeQuerySet) -> EmployeeQuerySet:
+        """The others: returned or revoked ikrar count as unsigned, they must sign again."""
+        return employees.exclude(Exists(self._valid_ikrar_of_each()))
+
+    def _valid_ikrar_of_each(self) -> SignatureQuerySet:
+        return Signature.objects.ikrar().valid().filter(campaign=self, employee=OuterRef("pk"))
+
+
+class SignatureQuerySet(AppendOnlyQuerySet):
+    def own(self, user: User) -> SignatureQuerySet:
+        """What the user signed themselves."""
+        return self.filter(employee_id=user.employee_id) if user.employee_id else self.none()
 
     def downloadable_by(self, user: User) -> SignatureQuerySet:
         """Certificates go to their owner and to the BKD admins and Sekda of the instansi only."""
         if not user.is_authenticated:
             return self.none()
         scopes = Q(employee_id=user.employee_id) if user.employee_id else Q(pk__in=[])
-        if user.role in (User.Role.BKD, User.Role.SEKDA):
+        if user.role in User.DOCUMENT_ROLES:
             scopes |= Q(instansi_id=user.instansi_id)
         return self.filter(scopes)
+
+    def reviewable_by(self, user: User) -> SignatureQuerySet:
+        """The BKD reviews the ikrar and pakta of its instansi (a witness record follows its
+        pakta and is not reviewed on its own)."""
+        if not (user.is_authenticated and user.is_bkd):
+            return self.none()
+        return self.filter(instansi_id=user.instansi_id).exclude(kind=Signature.Kind.WITNESS)
 
     def valid(self) -> SignatureQuerySet:
         return self.filter(status__in=Signature.VALID_STATUSES)
@@ -317,7 +316,7 @@ class Signature(ChainedRecord):
 
     @property
     def code_display(self) -> str:
-        return format_code(self.code)
+        return codes.grouped(self.code)
 
     @property
     def is_valid(self) -> bool:
@@ -399,7 +398,7 @@ class ReviewEvent(ChainedRecord):
         }
 
 
-class Certificate(models.Model):
+class Certificate(AppendOnly):
     """The delivered PDF of a signature: rendered once, stored, and its SHA-256 kept.
 
     WeasyPrint output is not byte-reproducible across versions, so verification compares an
@@ -441,6 +440,13 @@ class Reminder(models.Model):
         return f"{self.employee_id} {self.sent_at:%Y-%m-%d %H:%M}"
 
 
+class ReminderRunQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ReminderRunQuerySet:
+        if user.is_authenticated and user.is_bkd:
+            return self.filter(campaign__instansi_id=user.instansi_id)
+        return self.none()
+
+
 class ReminderRun(models.Model):
     """One press of "send reminders": how many were queued, sent and failed so far."""
 
@@ -453,6 +459,8 @@ class ReminderRun(models.Model):
     sent = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReminderRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pengiriman pengingat")
@@ -469,9 +477,12 @@ class ReminderRun(models.Model):
 
 class BulkExportQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> BulkExportQuerySet:
-        if user.is_authenticated and user.role in (User.Role.BKD, User.Role.SEKDA):
-            return self.filter(instansi_id=user.instansi_id)
-        return self.none()
+        """Each role sees the kinds it may start (BulkExport.kinds_for), of its own instansi:
+        the Sekda never sees the BKD's ZIP of every ASN's certificate, only the pakta."""
+        kinds = BulkExport.kinds_for(user)
+        if not kinds:
+            return self.none()
+        return self.filter(instansi_id=user.instansi_id, kind__in=kinds)
 
 
 class BulkExport(models.Model):
@@ -515,6 +526,18 @@ class BulkExport(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.campaign}"
 
+    @classmethod
+    def kinds_for(cls, user: User) -> list[str]:
+        """The bulk downloads a user may start and see: the pakta for the BKD and the Sekda,
+        the ikrar certificates of every ASN for the BKD only."""
+        if not user.is_authenticated:
+            return []
+        if user.is_bkd:
+            return list(cls.Kind.values)
+        if user.is_sekda:
+            return [cls.Kind.PAKTA_ZIP, cls.Kind.PAKTA_PDF]
+        return []
+
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
@@ -533,8 +556,8 @@ class BulkExport(models.Model):
         return f"{self.kind.replace('_', '-')}-{self.instansi.code}-{self.pk}.{ext}"
 
 
-class DownloadEvent(models.Model):
-    """Who downloaded which document (one certificate or a bulk export), when. Append-only."""
+class DownloadEvent(AppendOnly):
+    """Who downloaded which document (one certificate or a bulk export), when."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
@@ -551,8 +574,3 @@ class DownloadEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk:
-            raise ImmutableRecordError("DownloadEvent is append-only")
-        super().save(*args, **kwargs)

@@ -28,12 +28,9 @@ def send(run_id: int, employee_ids: list[int]) -> int:
             campaign=campaign, employee_id__in=employee_ids, sent_at__gte=run.created_at
         ).values_list("employee_id", flat=True)
     )
-    employees = (
-        Employee.objects.filter(pk__in=employee_ids)
-        .exclude(pk__in=already)
-        .unsigned_for(campaign)
-        .select_related("unit")
-    )
+    employees = campaign.unsigned_among(
+        Employee.objects.filter(pk__in=employee_ids).exclude(pk__in=already)
+    ).select_related("unit")
     link = settings.SITE_URL + reverse("pledges:sign", args=[campaign.pk])
     sent = failed = 0
     with mail.get_connection() as connection:

@@ -13,8 +13,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.audit import client_ip, record
 from portal.models import Employee, Unit
 
+from . import tasks
 from .models import (
     BulkExport,
     Campaign,
@@ -102,9 +104,7 @@ def append_signature(
         if "one_valid_" in str(exc) or _valid_exists(signature):
             raise AlreadySigned from exc
         raise
-    from .tasks import render_certificate
-
-    transaction.on_commit(lambda: render_certificate.enqueue(signature.pk))
+    transaction.on_commit(lambda: tasks.render_certificate.enqueue(signature.pk))
     return signature
 
 
@@ -156,8 +156,6 @@ class CampaignFrozen(Exception):
 
 def save_campaign(*, campaign: Campaign, actor, request=None) -> Campaign:
     """Create or update a campaign. A frozen text is refused; dates and methods stay editable."""
-    from portal.audit import record
-
     creating = campaign.pk is None
     with transaction.atomic():
         if not creating:
@@ -170,7 +168,7 @@ def save_campaign(*, campaign: Campaign, actor, request=None) -> Campaign:
         campaign.full_clean()
         campaign.save()
         record(
-            "campaign_create" if creating else "campaign_update",
+            "campaign.create" if creating else "campaign.update",
             actor=actor,
             instansi=campaign.instansi_id,
             target=campaign,
@@ -183,8 +181,6 @@ def save_campaign(*, campaign: Campaign, actor, request=None) -> Campaign:
 def new_campaign_version(*, campaign: Campaign, actor, request=None) -> Campaign:
     """Copy a frozen campaign into an editable next version; the old one stops taking
     signatures, and its signatures keep pointing at the text they signed."""
-    from portal.audit import record
-
     with transaction.atomic():
         locked = Campaign.objects.select_for_update(no_key=True).get(pk=campaign.pk)
         if locked.is_superseded:
@@ -203,7 +199,7 @@ def new_campaign_version(*, campaign: Campaign, actor, request=None) -> Campaign
         )
         copy.save()
         record(
-            "campaign_version",
+            "campaign.new_version",
             actor=actor,
             instansi=copy.instansi_id,
             target=copy,
@@ -275,8 +271,6 @@ def sign_witness(*, employee: Employee, pakta: Signature, data: SignatureInput) 
 
 
 def log_download(*, user, instansi_id: int, request=None, signature=None, export=None) -> None:
-    from portal.audit import client_ip
-
     DownloadEvent.objects.create(
         user=user,
         instansi_id=instansi_id,
@@ -287,15 +281,11 @@ def log_download(*, user, instansi_id: int, request=None, signature=None, export
 
 
 def start_export(*, campaign: Campaign, kind: str, actor, request=None) -> BulkExport:
-    from portal.audit import record
-
-    from .tasks import build_export
-
     export = BulkExport.objects.create(
         instansi_id=campaign.instansi_id, campaign=campaign, kind=kind, created_by=actor
     )
     record(
-        "bulk_download",
+        "export.bulk",
         actor=actor,
         instansi=campaign.instansi_id,
         target=export,
@@ -303,8 +293,16 @@ def start_export(*, campaign: Campaign, kind: str, actor, request=None) -> BulkE
         export=export.pk,
         kind=kind,
     )
-    transaction.on_commit(lambda: build_export.enqueue(export.pk))
+    transaction.on_commit(lambda: tasks.build_export.enqueue(export.pk))
     return export
+
+
+def restart_export(*, export: BulkExport) -> None:
+    """A failed or stuck export is queued again; it rebuilds from the first file."""
+    BulkExport.objects.filter(pk=export.pk).update(
+        status=BulkExport.Status.QUEUED, done=0, error="", finished_at=None
+    )
+    tasks.build_export.enqueue(export.pk)
 
 
 def remind_unsigned(*, campaign: Campaign, employees, actor, request=None) -> ReminderBatch:
@@ -313,11 +311,7 @@ def remind_unsigned(*, campaign: Campaign, employees, actor, request=None) -> Re
     Employees reminded within REMINDER_INTERVAL_HOURS are skipped, and those without an e-mail
     address are returned for a printed letter instead.
     """
-    from portal.audit import record
-
-    from .tasks import send_reminders
-
-    unsigned = employees.active().unsigned_for(campaign)
+    unsigned = campaign.unsigned_among(employees.active())
     recent = Reminder.objects.filter(
         campaign=campaign,
         sent_at__gte=timezone.now() - dt.timedelta(hours=settings.REMINDER_INTERVAL_HOURS),
@@ -331,9 +325,9 @@ def remind_unsigned(*, campaign: Campaign, employees, actor, request=None) -> Re
         skipped_recent=with_email.filter(pk__in=recent).count(),
         without_email=list(unsigned.filter(email="").select_related("unit").order_by("name")),
     )
-    record("reminder", actor=actor, instansi=campaign.instansi_id, target=campaign,
+    record("reminder.send", actor=actor, instansi=campaign.instansi_id, target=campaign,
            request=request, queued=batch.queued, skipped=batch.skipped_recent)  # fmt: skip
-    transaction.on_commit(lambda: send_reminders.enqueue(run.pk, to_mail))
+    transaction.on_commit(lambda: tasks.send_reminders.enqueue(run.pk, to_mail))
     return batch
 
 
@@ -358,8 +352,6 @@ def review(*, signature: Signature, action: str, reason: str, actor, request=Non
     The decision is an append-only event in the instansi's review chain; the signature's
     status is its projection. Returning mails the signer.
     """
-    from portal.audit import record
-
     reason = reason.strip()
     if action != ReviewEvent.Action.APPROVE and len(reason) < 5:
         raise ValidationError(_("Tuliskan alasan yang jelas (minimal 5 karakter)."))
@@ -383,8 +375,15 @@ def review(*, signature: Signature, action: str, reason: str, actor, request=Non
         event.append()
         locked.status = ReviewEvent.RESULTING_STATUS[action]
         locked.save(update_fields=["status"])
-        record(f"review_{action}", actor=actor, instansi=locked.instansi_id, target=locked,
-               request=request, signature=locked.code, reason=reason)  # fmt: skip
+        record(
+            f"review.{ReviewEvent.Action(action).name.lower()}",
+            actor=actor,
+            instansi=locked.instansi_id,
+            target=locked,
+            request=request,
+            signature=locked.code,
+            reason=reason,
+        )
         if action == ReviewEvent.Action.RETURN and locked.employee.email:
             transaction.on_commit(lambda: _mail_returned(locked, reason))
     signature.status = locked.status

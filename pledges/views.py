@@ -41,14 +41,14 @@ def _client_ip(group: str, request) -> str:
 def asn_home(request):
     employee = request.user.employee
     signatures = list(
-        Signature.objects.filter(employee=employee)
+        Signature.objects.own(request.user)
         .select_related("campaign", "certificate")
         .order_by("-signed_at")
     )
     valid_by_campaign = {s.campaign_id: s for s in signatures if s.is_valid}
     campaigns = [
         (campaign, valid_by_campaign.get(campaign.pk))
-        for campaign in Campaign.objects.filter(instansi_id=employee.instansi_id)
+        for campaign in Campaign.objects.visible_to(request.user)
         .current()
         .select_related("instansi")
         .order_by("closes_on")
@@ -169,7 +169,7 @@ def certificate(request, code: str):
 def verify_index(request):
     form = CodeForm(request.GET or None)
     if request.GET and form.is_valid():
-        return redirect("pledges:verify", code=form.cleaned_data["kode"])
+        return redirect("pledges:verify", code=form.cleaned_data["code"])
     return render(
         request,
         "pledges/verify_index.html",
@@ -204,7 +204,7 @@ def verify_pdf(request):
     form = PdfCheckForm(request.POST, request.FILES)
     certificate = None
     if form.is_valid():
-        digest = hashlib.file_digest(form.cleaned_data["berkas"], "sha256").hexdigest()
+        digest = hashlib.file_digest(form.cleaned_data["file"], "sha256").hexdigest()
         certificate = (
             Certificate.objects.select_related(
                 "signature", "signature__campaign", "signature__instansi"

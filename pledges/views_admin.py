@@ -1,66 +1,49 @@
 """BKD's daily tools: review queue and decisions, anomalies, compliance, reminders, exports."""
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 
 from portal import dates
 from portal.access import role_required
 from portal.audit import record
-from portal.exports import safe_cell
+from portal.exports import spreadsheet_response
 from portal.models import Employee, User
 
 from . import anomalies, compliance, services
-from .access import get_campaign_for
+from .access import get_campaign_for, get_reminder_run_for, get_reviewable
 from .forms import ReminderForm, ReviewFilterForm, ReviewForm
 from .models import Campaign, ReminderRun, ReviewEvent, Signature
 
 BKD = User.Role.BKD
-DASHBOARD_ROLES = (User.Role.BKD, User.Role.SEKDA, User.Role.AUDITOR)
 PAGE_SIZE = 50
-
-
-def _reviewable(user):
-    return Signature.objects.filter(instansi_id=user.instansi_id).exclude(
-        kind=Signature.Kind.WITNESS
-    )
-
-
-def get_reviewable(user, code: str) -> Signature:
-    return get_object_or_404(
-        _reviewable(user).select_related("employee__unit", "unit", "campaign", "instansi"),
-        code=code,
-    )
 
 
 @role_required(BKD)
 @require_GET
 def review_queue(request):
-    form = ReviewFilterForm(request.GET or None, instansi=request.user.instansi)
-    rows = form.filter(_reviewable(request.user)).select_related("unit", "campaign")
+    form = ReviewFilterForm(request.GET or None, user=request.user)
+    rows = form.filter(Signature.objects.reviewable_by(request.user)).select_related(
+        "unit", "campaign"
+    )
     page = Paginator(rows.order_by("-signed_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "pledges/review_queue.html",
-                  {"form": form, "page": page, "query": query.urlencode()})  # fmt: skip
+                  {"form": form, "page": page})  # fmt: skip
 
 
 @role_required(BKD)
 @require_POST
 def review_bulk_approve(request):
     codes = request.POST.getlist("codes")[:PAGE_SIZE]
-    approved = services.approve_many(signatures=_reviewable(request.user).filter(code__in=codes),
+    approved = services.approve_many(
+        signatures=Signature.objects.reviewable_by(request.user).filter(code__in=codes),
                                      actor=request.user, request=request)  # fmt: skip
     messages.success(request, _("%(n)d tanda tangan disetujui.") % {"n": approved})
     return redirect(request.POST.get("next") or "pledges:review_queue")
@@ -134,7 +117,7 @@ def anomaly_view(request, pk: int):
     )
 
 
-@role_required(*DASHBOARD_ROLES)
+@role_required(*User.DASHBOARD_ROLES)
 @require_GET
 def dashboard_latest(request):
     if request.user.is_auditor:
@@ -147,14 +130,14 @@ def dashboard_latest(request):
     return redirect("pledges:dashboard", pk=campaign.pk)
 
 
-@role_required(*DASHBOARD_ROLES)
+@role_required(*User.DASHBOARD_ROLES)
 @require_GET
 def dashboard(request, pk: int):
     campaign = get_campaign_for(request.user, pk)
     if campaign.instansi_id is None:
         return redirect("pledges:dashboard_latest")
     rows = compliance.unit_rows(campaign)
-    sort = request.GET.get("urut", "persen")
+    sort = request.GET.get("sort", "persen")
     keys = {"nama": lambda r: r.name, "persen": lambda r: (r.percent, r.name),
             "jumlah": lambda r: (r.staff, r.name)}  # fmt: skip
     rows.sort(key=keys.get(sort.lstrip("-"), keys["persen"]), reverse=sort.startswith("-"))
@@ -179,10 +162,9 @@ def dashboard(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def reminders(request, pk: int):
     campaign = get_campaign_for(request.user, pk)
-    form = ReminderForm(request.POST if request.method == "POST" else None,
-                        instansi=request.user.instansi)  # fmt: skip
+    form = ReminderForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        employees = Employee.objects.filter(instansi=request.user.instansi)
+        employees = Employee.objects.visible_to(request.user)
         if form.cleaned_data["units"]:
             employees = employees.filter(unit__in=form.cleaned_data["units"])
         batch = services.remind_unsigned(campaign=campaign, employees=employees,
@@ -192,7 +174,11 @@ def reminders(request, pk: int):
                                     "baru diingatkan.") % {"n": batch.queued,
                                                            "s": batch.skipped_recent})  # fmt: skip
         return redirect("pledges:reminder_run", pk=batch.run.pk)
-    runs = ReminderRun.objects.filter(campaign=campaign).select_related("created_by")[:10]
+    runs = (
+        ReminderRun.objects.visible_to(request.user)
+        .filter(campaign=campaign)
+        .select_related("created_by")[:10]
+    )
     return render(request, "pledges/reminders.html",
                   {"campaign": campaign, "form": form, "runs": runs})  # fmt: skip
 
@@ -200,16 +186,13 @@ def reminders(request, pk: int):
 @role_required(BKD)
 @require_GET
 def reminder_run(request, pk: int):
-    run = get_object_or_404(
-        ReminderRun.objects.filter(campaign__instansi_id=request.user.instansi_id)
-        .select_related("campaign__instansi"),
-        pk=pk,
-    )  # fmt: skip
+    run = get_reminder_run_for(request.user, pk)
+    asked = Employee.objects.visible_to(request.user).filter(
+        pk__in=request.session.get("reminder_letters", [])
+    )
     letters = (
-        Employee.objects.filter(pk__in=request.session.get("reminder_letters", []),
-                                instansi_id=request.user.instansi_id)
-        .unsigned_for(run.campaign).select_related("unit").order_by("unit__name", "name")
-    )  # fmt: skip
+        run.campaign.unsigned_among(asked).select_related("unit").order_by("unit__name", "name")
+    )
     return render(request, "pledges/reminder_run.html",
                   {"run": run, "letters": letters, "site_url": settings.SITE_URL})  # fmt: skip
 
@@ -235,20 +218,10 @@ def _signature_rows(campaign):
 
 
 def _unsigned_rows(campaign):
-    rows = (
-        Employee.objects.active()
-        .filter(instansi_id=campaign.instansi_id)
-        .unsigned_for(campaign)
-        .select_related("unit")
-        .order_by("unit__name", "name")
-    )
+    staff = Employee.objects.active().filter(instansi_id=campaign.instansi_id)
+    rows = campaign.unsigned_among(staff).select_related("unit").order_by("unit__name", "name")
     for e in rows.iterator(chunk_size=2000):
         yield [e.nip, e.name, e.unit.name, e.jabatan, e.email, e.phone]
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 @role_required(BKD)
@@ -260,36 +233,9 @@ def export(request, pk: int, what: str, fmt: str):
         if what == "tanda-tangan"
         else (UNSIGNED_HEADERS, _unsigned_rows(campaign))
     )
-    record("export", actor=request.user, instansi=campaign.instansi_id, target=campaign,
+    record("export.data", actor=request.user, instansi=campaign.instansi_id, target=campaign,
            request=request, what=what, fmt=fmt)  # fmt: skip
-    name = f"{what}-{campaign.instansi.code}-{campaign.pk}.{fmt}"
-    if fmt == "csv":
-        writer = csv.writer(_Echo())
-        # A BOM makes Excel read the file as UTF-8 (names with diacritics).
-        lines = (
-            writer.writerow([safe_cell(v) for v in row]) for row in _with_header(headers, rows)
-        )
-        response = StreamingHttpResponse(_bom(lines), content_type="text/csv; charset=utf-8")
-    else:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(what[:31])
-        for row in _with_header(headers, rows):
-            sheet.append([safe_cell(v) for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def _with_header(headers, rows):
-    yield headers
-    yield from rows
-
-
-def _bom(lines):
-    yield "\ufeff"
-    yield from lines
+    return spreadsheet_response(
+        filename=f"{what}-{campaign.instansi.code}-{campaign.pk}", fmt=fmt, headers=headers,
+        rows=rows,
+    )  # fmt: skip

@@ -14,12 +14,17 @@ from portal.access import asn_required, get_unit_for, role_required
 from portal.models import Employee, Unit, User
 
 from . import services
-from .access import get_campaign_for, get_export_for, get_headed_unit, get_pakta_to_witness
+from .access import (
+    get_campaign_for,
+    get_export_for,
+    get_headed_unit,
+    get_pakta_to_witness,
+    may_remind,
+)
 from .models import BulkExport, Campaign, Signature
 from .progress import pakta_units, percent
 from .views import SigningPage, signing_flow
 
-DOWNLOAD_ROLES = (User.Role.BKD, User.Role.SEKDA)
 SORTS = {
     "nama": "name",
     "jenis": "kind",
@@ -33,14 +38,10 @@ SORTS = {
 @require_GET
 def pakta_home(request):
     """A head's own units and, per open campaign, whether their pakta is signed."""
-    units = list(Unit.objects.filter(head_id=request.user.employee_id).order_by("name"))
+    units = list(Unit.objects.led_by(request.user).order_by("name"))
     if not units:
         raise PermissionDenied
-    campaigns = [
-        c
-        for c in Campaign.objects.filter(instansi_id=units[0].instansi_id).current()
-        if c.is_open()
-    ]
+    campaigns = [c for c in Campaign.objects.visible_to(request.user).current() if c.is_open()]
     rows = []
     for campaign in campaigns:
         by_unit = {u.pk: u for u in pakta_units(campaign).filter(pk__in=[u.pk for u in units])}
@@ -84,9 +85,7 @@ def sign_witness(request, code: str):
         submit=_("Tanda tangani sebagai saksi"),
         done=_("Terima kasih. Tanda tangan saksi telah tercatat."),
         sign=lambda data: services.sign_witness(employee=employee, pakta=pakta, data=data),
-        existing=Signature.objects.filter(kind=Signature.Kind.WITNESS, witnessed=pakta)
-        .valid()
-        .first,
+        existing=pakta.witnesses.valid().first,
     )
     return signing_flow(request, pakta.campaign, page, pakta=pakta)
 
@@ -98,11 +97,10 @@ def unit_progress(request, pk: int, unit_id: int):
     unit = get_unit_for(request.user, unit_id)
     if unit.instansi_id != campaign.instansi_id:
         raise Http404
-    employee_id = request.user.employee_id
-    may_remind = request.user.is_bkd or (employee_id is not None and unit.head_id == employee_id)
+    reminds = may_remind(request.user, unit)
     staff = Employee.objects.active().in_unit(unit)
     if request.method == "POST":
-        if not may_remind:
+        if not reminds:
             raise PermissionDenied
         batch = services.remind_unsigned(
             campaign=campaign, employees=staff, actor=request.user, request=request
@@ -117,7 +115,7 @@ def unit_progress(request, pk: int, unit_id: int):
         )
         return redirect("pledges:unit_progress", pk=campaign.pk, unit_id=unit.pk)
     total = staff.count()
-    unsigned = list(staff.unsigned_for(campaign).order_by("name"))
+    unsigned = list(campaign.unsigned_among(staff).order_by("name"))
     signed = total - len(unsigned)
     return render(
         request,
@@ -129,12 +127,12 @@ def unit_progress(request, pk: int, unit_id: int):
             "signed": signed,
             "percent": percent(signed, total),
             "unsigned": unsigned,
-            "may_remind": may_remind,
+            "may_remind": reminds,
         },
     )
 
 
-@role_required(*DOWNLOAD_ROLES)
+@role_required(*User.DOCUMENT_ROLES)
 @require_GET
 def pakta_recap_latest(request):
     campaign = Campaign.objects.visible_to(request.user).current().order_by("-opens_on").first()
@@ -143,13 +141,13 @@ def pakta_recap_latest(request):
     return redirect("pledges:pakta_recap", pk=campaign.pk)
 
 
-@role_required(*DOWNLOAD_ROLES)
+@role_required(*User.DOCUMENT_ROLES)
 @require_GET
 def pakta_recap(request, pk: int):
     """Every unit with its head, pakta status and ikrar progress; single and bulk downloads."""
     campaign = get_campaign_for(request.user, pk)
     units = pakta_units(campaign).annotate(ratio=F("signed") * 1.0 / Greatest(F("staff"), 1))
-    kind = request.GET.get("jenis", "")
+    kind = request.GET.get("kind", "")
     if kind in Unit.Kind.values:
         units = units.filter(kind=kind)
     status = request.GET.get("status", "")
@@ -162,7 +160,7 @@ def pakta_recap(request, pk: int):
         units = units.filter(pakta_status__in=Signature.VALID_STATUSES)
     elif status in (Signature.Status.RETURNED, Signature.Status.REVOKED):
         units = units.filter(pakta_status=status)
-    sort = request.GET.get("urut", "nama")
+    sort = request.GET.get("sort", "nama")
     order = SORTS.get(sort.lstrip("-"), "name")
     descending = sort.startswith("-")
     units = units.order_by(
@@ -189,21 +187,23 @@ def pakta_recap(request, pk: int):
                 ("ikrar", _("Ikrar pegawai")),
             ],
             "campaigns": Campaign.objects.visible_to(request.user).order_by("-opens_on"),
-            "exports": BulkExport.objects.filter(campaign=campaign).select_related("instansi")[:10],
-            "export_kinds": BulkExport.Kind.choices
-            if request.user.is_bkd
-            else [c for c in BulkExport.Kind.choices if c[0] != BulkExport.Kind.IKRAR_ZIP],
+            "exports": BulkExport.objects.visible_to(request.user)
+            .filter(campaign=campaign)
+            .select_related("instansi")[:10],
+            "export_kinds": [
+                (kind, label)
+                for kind, label in BulkExport.Kind.choices
+                if kind in BulkExport.kinds_for(request.user)
+            ],
         },
     )
 
 
-@role_required(*DOWNLOAD_ROLES)
+@role_required(*User.DOCUMENT_ROLES)
 @require_POST
 def export_start(request, pk: int, kind: str):
     campaign = get_campaign_for(request.user, pk)
-    if kind not in BulkExport.Kind.values or (
-        kind == BulkExport.Kind.IKRAR_ZIP and not request.user.is_bkd
-    ):
+    if kind not in BulkExport.kinds_for(request.user):
         raise Http404
     export = services.start_export(
         campaign=campaign, kind=kind, actor=request.user, request=request
@@ -211,25 +211,23 @@ def export_start(request, pk: int, kind: str):
     return redirect("pledges:export", pk=export.pk)
 
 
-@role_required(*DOWNLOAD_ROLES)
+@role_required(*User.DOCUMENT_ROLES)
 @require_GET
 def export_status(request, pk: int):
     export = get_export_for(request.user, pk)
     return render(request, "pledges/export_status.html", {"export": export})
 
 
-@role_required(*DOWNLOAD_ROLES)
+@role_required(*User.DOCUMENT_ROLES)
 @require_POST
 def export_restart(request, pk: int):
-    from .bulk import restart
-
     export = get_export_for(request.user, pk)
     if export.status != BulkExport.Status.DONE:
-        restart(export)
+        services.restart_export(export=export)
     return redirect("pledges:export", pk=export.pk)
 
 
-@role_required(*DOWNLOAD_ROLES)
+@role_required(*User.DOCUMENT_ROLES)
 @require_GET
 def export_download(request, pk: int):
     export = get_export_for(request.user, pk)

@@ -6,7 +6,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Employee, Instansi, Unit, User
+from .models import Unit, User
 
 
 def role_required(*roles: str, unit_head: bool = False) -> Callable:
@@ -38,17 +38,7 @@ def asn_required(view: Callable) -> Callable:
     return wrapped
 
 
-def get_instansi_for(user: User, pk: int) -> Instansi:
-    return get_object_or_404(Instansi.objects.visible_to(user), pk=pk)
-
-
 def get_unit_for(user: User, pk: int) -> Unit:
     return get_object_or_404(
         Unit.objects.visible_to(user).select_related("instansi", "head"), pk=pk
-    )
-
-
-def get_employee_for(user: User, pk: int) -> Employee:
-    return get_object_or_404(
-        Employee.objects.visible_to(user).select_related("instansi", "unit"), pk=pk
     )

@@ -8,7 +8,6 @@ chooses their own password and the portal never knows or sends one.
 from __future__ import annotations
 
 import logging
-import secrets
 import smtplib
 from datetime import timedelta
 
@@ -24,14 +23,13 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.timezone import now
 from django_tasks import task
 
+from . import codes
 from . import nip as nip_mod
 from .audit import record
 from .models import ActivationCode, Employee, EmployeeQuerySet, Instansi, Unit, User
 
 logger = logging.getLogger(__name__)
 
-# No 0/O, 1/I/L: codes are read off paper and typed on phones.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 CODE_VALIDITY = timedelta(days=30)
 
@@ -202,16 +200,15 @@ def send_email_task(*, subject: str, text: str, html: str, to: list[str]) -> Non
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return codes.new_code(CODE_LENGTH)
 
 
 def normalize_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
+    return codes.normalize(code)
 
 
 def format_code(code: str) -> str:
-    half = CODE_LENGTH // 2
-    return f"{code[:half]}-{code[half:]}"
+    return codes.grouped(code, CODE_LENGTH // 2)
 
 
 def hash_code(code: str) -> str:
@@ -298,7 +295,7 @@ def _set_first_password(user: User, password: str, *, method: str, request) -> N
     user.save(update_fields=["password"])
     employee = user.employee
     record(
-        "account.activated",
+        "account.activate",
         actor=user,
         instansi=employee.instansi_id if employee else user.instansi_id,
         target=employee or user,

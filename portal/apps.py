@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from .evidence import install_guards
+
+        # Once per migrate (and per test-database flush), not once per app.
+        post_migrate.connect(install_guards, sender=self, dispatch_uid="portal.install_guards")

@@ -1,9 +1,14 @@
-"""Recording administrator actions in the audit log."""
+"""Recording administrator actions in the audit log.
+
+Action names are `<subject>.<event>` (e.g. "campaign.create"); each app registers the words
+that show them (`register_actions`, called from its AppConfig.ready()).
+"""
 
 import ipaddress
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Instansi, User
 
@@ -44,3 +49,47 @@ def record(
         detail=detail,
         ip_address=client_ip(request) if request is not None else None,
     )
+
+
+ACTION_LABELS: dict[str, str] = {}
+# Names written before the `<subject>.<event>` convention; stored rows are evidence and keep them.
+LEGACY_ACTIONS = {
+    "login": "account.login",
+    "account.activated": "account.activate",
+    "unit_head": "unit.head",
+    "roster_import": "roster.import",
+    "campaign_create": "campaign.create",
+    "campaign_update": "campaign.update",
+    "campaign_version": "campaign.new_version",
+    "review_setujui": "review.approve",
+    "review_kembalikan": "review.return",
+    "review_cabut": "review.revoke",
+    "bulk_download": "export.bulk",
+    "export": "export.data",
+    "reminder": "reminder.send",
+    "sanctions.case_create": "case.create",
+    "sanctions.evidence_add": "case.evidence",
+    "sanctions.transition": "case.transition",
+}
+
+
+def register_actions(labels: dict[str, str]) -> None:
+    ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    name = LEGACY_ACTIONS.get(action, action)
+    return ACTION_LABELS.get(name, name)
+
+
+register_actions(
+    {
+        "account.login": _("Masuk ke portal"),
+        "account.activate": _("Akun diaktifkan"),
+        "account.activation_emails": _("Email aktivasi diminta"),
+        "account.activation_emails_done": _("Email aktivasi selesai dikirim"),
+        "account.activation_letters": _("Surat aktivasi dicetak"),
+        "roster.import": _("Daftar pegawai diimpor"),
+        "unit.head": _("Kepala unit dicatat"),
+    }
+)

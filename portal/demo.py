@@ -5,12 +5,10 @@ Used by `manage.py seed_demo`, the browser tests and the benchmarks; determinist
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from .models import Employee, Instansi, Unit, User
 
@@ -139,7 +137,9 @@ def _name(rng: random.Random) -> str:
 
 @transaction.atomic
 def seed(*, staff_per_unit: int = 8, seed: int = 2024) -> list[DemoLogin]:
-    """Create (or complete) the demo regions and one login per role; idempotent by codes."""
+    """Create (or complete) the demo regions and one login per role; idempotent by codes.
+
+    The organisation only: each app seeds its own demo records on top (config's seed_demo)."""
     rng = random.Random(seed)
     nips = NipFactory(rng)
     nips.seen.update(Employee.objects.values_list("nip", flat=True))
@@ -153,9 +153,7 @@ def seed(*, staff_per_unit: int = 8, seed: int = 2024) -> list[DemoLogin]:
         )
         if created:
             _populate(instansi, region, rng, nips, staff_per_unit)
-        campaign = _open_campaign(instansi)
         logins += _region_logins(instansi)
-        _demo_signatures(campaign, rng)
     auditor, _ = User.objects.get_or_create(
         username="auditor", defaults={"role": User.Role.AUDITOR, "first_name": "Auditor Nasional"}
     )
@@ -251,31 +249,6 @@ def _populate(instansi, region, rng, nips, staff_per_unit) -> None:
         unit.head = heads[unit.name]
         unit.head_title = head_title or heads[unit.name].jabatan
     Unit.objects.bulk_update([u for u, _ in units] + kelurahan, ["head", "head_title"])
-
-
-def _demo_signatures(campaign, rng: random.Random) -> None:
-    from pledges.demo import seed_signatures
-
-    logins = User.objects.filter(employee__instansi_id=campaign.instansi_id)
-    seed_signatures(campaign, keep_unsigned=set(logins.values_list("employee_id", flat=True)),
-                    rng=rng)  # fmt: skip
-
-
-def _open_campaign(instansi: Instansi):
-    """An ikrar campaign open from a week ago, so the demo can be signed right away."""
-    from pledges.models import IKRAR_POINTS, Campaign
-
-    existing = Campaign.objects.filter(instansi=instansi).first()
-    if existing is not None:
-        return existing
-    today = timezone.localdate()
-    return Campaign.objects.create(
-        instansi=instansi,
-        title="Pemilu dan Pemilihan Tahun 2024",
-        opens_on=today - dt.timedelta(days=7),
-        closes_on=today + dt.timedelta(days=60),
-        ikrar_points=list(IKRAR_POINTS),
-    )
 
 
 def _region_logins(instansi: Instansi) -> list[DemoLogin]:

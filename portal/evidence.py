@@ -1,12 +1,16 @@
-"""Tamper-evident, append-only evidence records joined in hash chains.
+"""Append-only records, and the tamper-evident hash chains built on them.
 
-Every evidence table (signatures, review decisions, ...) subclasses `ChainedRecord`. A record's
-hash covers its canonical payload, its chain position and the previous record's hash; an HMAC
-with a key that lives in the environment (settings.EVIDENCE_HMAC_KEY), not in the database,
-anchors the chain outside the database. Appends to one chain are serialised by locking its
-`ChainHead` row (PostgreSQL) or by SQLite's IMMEDIATE transactions; a unique constraint on
-(chain, prev_hash) makes a fork impossible to store. Database triggers (see `guard_sql`)
-reject UPDATE and DELETE of evidence columns.
+`AppendOnly` is the base of every table whose rows are written once and never changed: audit
+and download logs, case histories, certificates and the chained evidence. The ORM refuses
+update and delete, and `install_guards()` (run after every `migrate`) puts a trigger on each of
+their tables so that raw SQL is refused too.
+
+`ChainedRecord` adds the hash chain (signatures, review decisions, ...): a record's hash covers
+its canonical payload, its chain position and the previous record's hash; an HMAC with a key
+that lives in the environment (settings.EVIDENCE_HMAC_KEY), not in the database, anchors the
+chain outside the database. Appends to one chain are serialised by locking its `ChainHead` row
+(PostgreSQL) or by SQLite's IMMEDIATE transactions; a unique constraint on (chain, prev_hash)
+makes a fork impossible to store.
 """
 
 from __future__ import annotations
@@ -67,12 +71,44 @@ class ImmutableRecord(Exception):
     pass
 
 
-class ChainedRecord(models.Model):
-    """Base of every evidence table. Subclasses define `chain_key()` and `payload()`."""
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk update and delete are refused like the single-row ones."""
 
-    # Columns that are a projection of later events (e.g. a signature's current status) and may
-    # change; everything else is evidence and frozen once written.
+    def update(self, **kwargs):
+        model = self.model
+        if not set(kwargs) <= set(model.MUTABLE_FIELDS):
+            raise ImmutableRecord(f"{model.__name__} rows cannot be changed")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ImmutableRecord(f"{self.model.__name__} rows cannot be deleted")
+
+
+class AppendOnly(models.Model):
+    """A row written once. Subclasses with a manager of their own build it on
+    AppendOnlyQuerySet."""
+
+    # Columns that are a projection of later events and may change; none by default.
     MUTABLE_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            update_fields = set(kwargs.get("update_fields") or ())
+            if not update_fields or not update_fields <= set(self.MUTABLE_FIELDS):
+                raise ImmutableRecord(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord(f"{type(self).__name__} is append-only")
+
+
+class ChainedRecord(AppendOnly):
+    """Base of every evidence table. Subclasses define `chain_key()` and `payload()`."""
 
     chain = models.CharField(max_length=80, editable=False)
     seq = models.BigIntegerField(editable=False)
@@ -88,16 +124,6 @@ class ChainedRecord(models.Model):
                 fields=["chain", "prev_hash"], name="%(app_label)s_%(class)s_no_fork"
             ),
         ]
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            update_fields = set(kwargs.get("update_fields") or ())
-            if not update_fields or not update_fields <= set(self.MUTABLE_FIELDS):
-                raise ImmutableRecord(f"{type(self).__name__} is evidence and cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecord(f"{type(self).__name__} is evidence and cannot be deleted")
 
     def chain_key(self) -> str:
         raise NotImplementedError
@@ -207,12 +233,35 @@ CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
 
 
 def install_guard(schema_editor, model: type[models.Model], mutable: tuple[str, ...] = ()) -> None:
-    """For a RunPython migration step: install the triggers for `model` on this database."""
+    """For a RunPython step (pledges migration 0002 guards its historical models with it)."""
+    _guard(schema_editor.connection, model, mutable)
+
+
+def _guard(connection, model: type[models.Model], mutable: tuple[str, ...]) -> None:
     columns = [f.column for f in model._meta.concrete_fields]
     postgres, sqlite = guard_sql(model._meta.db_table, columns, mutable)
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(postgres)
-    elif vendor == "sqlite":
-        for statement in filter(str.strip, sqlite.split(";\n")):
-            schema_editor.execute(statement)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(postgres)
+        elif connection.vendor == "sqlite":
+            for statement in filter(str.strip, sqlite.split(";\n")):
+                cursor.execute(statement)
+
+
+def append_only_models() -> list[type[AppendOnly]]:
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, AppendOnly)]
+
+
+def install_guards(using: str = "default", **_signal_kwargs) -> None:
+    """Guard every AppendOnly table that exists on this database. Connected to post_migrate,
+    so a new append-only model is guarded without a migration of its own."""
+    from django.db import connections
+
+    connection = connections[using]
+    tables = set(connection.introspection.table_names())
+    with transaction.atomic(using=using):
+        for model in append_only_models():
+            if model._meta.db_table in tables:
+                _guard(connection, model, model.MUTABLE_FIELDS)

@@ -25,9 +25,9 @@ class LoginForm(AuthenticationForm):
 
 
 class RosterUploadForm(forms.Form):
-    """Upload of a roster file; parsing happens here so a bad file never reaches the service."""
+    """Upload of a roster file; the import service reads and checks it."""
 
-    berkas = forms.FileField(
+    file = forms.FileField(
         label=_("Berkas daftar pegawai (.csv atau .xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
@@ -42,22 +42,9 @@ class RosterUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["berkas"].help_text = _(
+        self.fields["file"].help_text = _(
             "Maksimal %(mb)d MB. Unduh templat di bawah untuk nama dan urutan kolom."
         ) % {"mb": roster.MAX_FILE_BYTES // 2**20}
-
-    def clean_berkas(self):
-        upload = self.cleaned_data["berkas"]
-        if upload.size > roster.MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("Berkas %(size)s MB melebihi batas %(mb)d MB. Pecah menjadi beberapa berkas.")
-                % {"size": f"{upload.size / 2**20:.1f}", "mb": roster.MAX_FILE_BYTES // 2**20}
-            )
-        try:
-            self.roster = roster.parse(upload.read(), upload.name)
-        except roster.RosterFileError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return upload
 
 
 class UnitHeadForm(forms.Form):

@@ -9,12 +9,13 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from . import golongan as golongan_mod
 from . import nip as nip_mod
+from .evidence import AppendOnly, AppendOnlyQuerySet
 
 TIME_ZONES = [
     ("Asia/Jakarta", _("WIB (Asia/Jakarta)")),
@@ -82,6 +83,10 @@ class UnitQuerySet(models.QuerySet):
         if user.employee_id:
             return self.headed_by(user.employee_id)
         return self.none()
+
+    def led_by(self, user) -> UnitQuerySet:
+        """The units whose recorded head the user is (the ones they sign a pakta for)."""
+        return self.filter(head_id=user.employee_id) if user.employee_id else self.none()
 
     def headed_by(self, employee_id: int) -> UnitQuerySet:
         """Units a person heads, with the kelurahan under a kecamatan they head."""
@@ -179,14 +184,6 @@ class EmployeeQuerySet(models.QuerySet):
     def in_unit(self, unit: Unit) -> EmployeeQuerySet:
         return self.filter(unit=unit)
 
-    def unsigned_for(self, campaign) -> EmployeeQuerySet:
-        """Employees without a valid ikrar in `campaign` (returned or revoked ones count as
-        unsigned: they must sign again)."""
-        return self.exclude(Exists(_valid_ikrar(campaign)))
-
-    def signed_for(self, campaign) -> EmployeeQuerySet:
-        return self.filter(Exists(_valid_ikrar(campaign)))
-
     def without_active_account(self) -> EmployeeQuerySet:
         """Employees who cannot log in yet: no user, or one still waiting for activation."""
         # An unusable password ("!" prefix) marks an account created for activation that the
@@ -194,12 +191,6 @@ class EmployeeQuerySet(models.QuerySet):
         return self.filter(
             Q(user__isnull=True) | Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
         )
-
-
-def _valid_ikrar(campaign):
-    from pledges.models import Signature
-
-    return Signature.objects.ikrar().valid().filter(campaign=campaign, employee=OuterRef("pk"))
 
 
 class Employee(models.Model):
@@ -297,11 +288,6 @@ class PortalUserManager(UserManager):
         compile on every request than it saves on the pages that show it.)"""
         return self.select_related("instansi", "employee__unit", "employee__instansi")
 
-    def visible_to(self, user):
-        if user.is_authenticated and user.role == User.Role.BKD:
-            return self.filter(instansi_id=user.instansi_id)
-        return self.none()
-
 
 class User(AbstractUser):
     """A login. ASN log in with their NIP as username; staff roles are scoped to one instansi."""
@@ -313,7 +299,14 @@ class User(AbstractUser):
         INSPEKTORAT = "inspektorat", _("Inspektorat")
         AUDITOR = "auditor", _("Auditor nasional")
 
+    # Every role set is defined here, once; views, QuerySets and tests use these names.
     INSTANSI_ROLES = (Role.BKD, Role.SEKDA, Role.INSPEKTORAT)
+    # Compliance numbers: the instansi's own for BKD and Sekda, every instansi for the auditor.
+    DASHBOARD_ROLES = (Role.BKD, Role.SEKDA, Role.AUDITOR)
+    # Signed documents of the instansi (certificates, pakta, bulk downloads).
+    DOCUMENT_ROLES = (Role.BKD, Role.SEKDA)
+    CASE_READ_ROLES = (Role.BKD, Role.INSPEKTORAT, Role.SEKDA, Role.AUDITOR)
+    CASE_WRITE_ROLES = (Role.BKD, Role.INSPEKTORAT)
 
     username = models.CharField(
         _("NIP atau nama pengguna"),
@@ -384,7 +377,7 @@ class User(AbstractUser):
         return self._is_unit_head
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user) -> AuditEventQuerySet:
         if user.is_authenticated and user.role == User.Role.BKD:
             return self.filter(instansi_id=user.instansi_id)
@@ -393,8 +386,8 @@ class AuditEventQuerySet(models.QuerySet):
         return self.none()
 
 
-class AuditEvent(models.Model):
-    """Who did what as an administrator, when. Append-only."""
+class AuditEvent(AppendOnly):
+    """Who did what as an administrator, when."""
 
     instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, null=True, blank=True)
     actor = models.ForeignKey(
@@ -417,10 +410,11 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target}"
 
-    def save(self, *args, **kwargs) -> None:
-        if self.pk:
-            raise ValueError("AuditEvent is append-only")
-        super().save(*args, **kwargs)
+    @property
+    def action_label(self) -> str:
+        from .audit import action_label
+
+        return action_label(self.action)
 
 
 class ActivationCodeQuerySet(models.QuerySet):

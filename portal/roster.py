@@ -14,6 +14,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -143,7 +144,8 @@ def read_table(data: bytes, filename: str = "") -> Iterator[tuple[int, list[str]
     """Yield (spreadsheet row number, cells as text); decide the format from the bytes."""
     if len(data) > MAX_FILE_BYTES:
         raise RosterFileError(
-            _("Berkas terlalu besar (maksimal %(mb)d MB).") % {"mb": MAX_FILE_BYTES // 2**20}
+            _("Berkas melebihi batas %(mb)d MB. Pecah menjadi beberapa berkas.")
+            % {"mb": MAX_FILE_BYTES // 2**20}
         )
     if not data.strip():
         raise RosterFileError(_("Berkas kosong."))
@@ -264,8 +266,10 @@ class Roster:
         return [error for row in self.rows for error in row.errors]
 
 
-def parse(data: bytes, filename: str = "") -> Roster:
-    """Read and validate a roster file; raise RosterFileError when it cannot be read at all."""
+def parse(source: bytes | BinaryIO, filename: str = "") -> Roster:
+    """Read and validate a roster file (its bytes, or an open binary file read no further than
+    the size limit); raise RosterFileError when it cannot be read at all."""
+    data = source if isinstance(source, bytes) else source.read(MAX_FILE_BYTES + 1)
     table = read_table(data, filename)
     columns = _header(table)[1]
     rows: list[RosterRow] = []
@@ -413,24 +417,6 @@ def mark_duplicates(rows: list[RosterRow]) -> None:
             others = ", ".join(str(n) for n in lines if n != row.line)
             row.add_error(
                 "nip", _("NIP yang sama juga ada di baris %(lines)s.") % {"lines": others}
-            )
-
-
-def mark_foreign_nips(rows: list[RosterRow], instansi_id: int) -> None:
-    """Refuse NIPs the roster of another instansi already holds (moves go through BKN)."""
-    by_nip = {row.nip: row for row in rows if row.nip}
-    nips = list(by_nip)
-    for start in range(0, len(nips), BATCH_SIZE):
-        taken = (
-            Employee.objects.filter(nip__in=nips[start : start + BATCH_SIZE])
-            .exclude(instansi_id=instansi_id)
-            .values_list("nip", "instansi__name")
-        )
-        for nip, instansi_name in taken:
-            by_nip[nip].add_error(
-                "nip",
-                _("NIP ini sudah terdaftar di instansi lain (%(instansi)s).")
-                % {"instansi": instansi_name},
             )
 
 

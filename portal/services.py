@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, roster
 from .models import Employee, Instansi, Unit, User
-from .roster import BATCH_SIZE, RosterRow, RowError, guess_unit_kind, mark_foreign_nips, unit_key
+from .roster import BATCH_SIZE, RosterRow, RowError, guess_unit_kind, unit_key
 
 # Fields the roster file owns; everything else on Employee (user links, unit headship) is kept.
 ROSTER_FIELDS = [
@@ -47,6 +49,28 @@ class ImportResult:
         }
 
 
+def import_roster_file(
+    *,
+    instansi: Instansi,
+    file: BinaryIO,
+    filename: str,
+    actor: User | None = None,
+    allow_partial: bool = False,
+    request=None,
+) -> ImportResult:
+    """Read one roster file (upload or command line) and import it; raises
+    roster.RosterFileError when the file as a whole cannot be read."""
+    parsed = roster.parse(file, filename)
+    return import_roster(
+        instansi=instansi,
+        rows=parsed.rows,
+        actor=actor,
+        allow_partial=allow_partial,
+        source=filename,
+        request=request,
+    )
+
+
 def import_roster(
     *,
     instansi: Instansi,
@@ -71,7 +95,7 @@ def import_roster(
             values[0]: values[1:]
             for values in Employee.objects.filter(instansi=instansi).values_list("nip", *_ATTNAMES)
         }
-        mark_foreign_nips([row for row in rows if row.nip not in existing], instansi.pk)
+        _mark_foreign_nips([row for row in rows if row.nip not in existing], instansi.pk)
         result.errors = [error for row in rows for error in row.errors]
         good = [row for row in rows if not row.errors]
         result.skipped_rows = len(rows) - len(good)
@@ -109,7 +133,7 @@ def import_roster(
         result.missing_count = len(missing)
         result.missing = [(nip, name) for name, nip in missing[:MISSING_LIST_LIMIT]]
         audit.record(
-            "roster_import",
+            "roster.import",
             actor=actor,
             instansi=instansi,
             target=source,
@@ -117,6 +141,24 @@ def import_roster(
             **result.summary(),
         )
     return result
+
+
+def _mark_foreign_nips(rows: list[RosterRow], instansi_id: int) -> None:
+    """Refuse NIPs the roster of another instansi already holds (moves go through BKN)."""
+    by_nip = {row.nip: row for row in rows if row.nip}
+    nips = list(by_nip)
+    for start in range(0, len(nips), BATCH_SIZE):
+        taken = (
+            Employee.objects.filter(nip__in=nips[start : start + BATCH_SIZE])
+            .exclude(instansi_id=instansi_id)
+            .values_list("nip", "instansi__name")
+        )
+        for nip, instansi_name in taken:
+            by_nip[nip].add_error(
+                "nip",
+                _("NIP ini sudah terdaftar di instansi lain (%(instansi)s).")
+                % {"instansi": instansi_name},
+            )
 
 
 def _units_for(instansi: Instansi, rows: list[RosterRow], result: ImportResult) -> dict[str, int]:

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -9,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .access import get_unit_for, role_required
-from .audit import record
+from .audit import action_label, record
 from .forms import LoginForm, UnitHeadForm
-from .models import AuditEvent, Employee, Instansi, Unit, User
+from .models import AuditEvent, User
 
 
 class LoginView(auth_views.LoginView):
@@ -23,54 +22,8 @@ class LoginView(auth_views.LoginView):
         user = self.request.user
         # Administrator sessions are audited; the thousands of ASN logins are not admin actions.
         if user.role:
-            record("login", actor=user, target=user.username, request=self.request)
+            record("account.login", actor=user, target=user.username, request=self.request)
         return response
-
-
-@require_GET
-def home(request):
-    """Each role lands on the page of its daily job."""
-    user = request.user
-    if user.is_auditor:
-        return auditor_home(request)
-    if user.role in User.INSTANSI_ROLES:
-        return instansi_home(request)
-    if user.is_asn:
-        from pledges.views import asn_home
-
-        return asn_home(request)
-    return render(request, "portal/home_empty.html")
-
-
-def instansi_home(request):
-    user = request.user
-    instansi = user.instansi
-    employees = Employee.objects.filter(instansi=instansi)
-    stats = employees.aggregate(
-        total=Count("pk", filter=Q(is_active=True)),
-        pns=Count("pk", filter=Q(is_active=True, kind="PNS")),
-        pppk=Count("pk", filter=Q(is_active=True, kind="PPPK")),
-        inactive=Count("pk", filter=Q(is_active=False)),
-    )
-    units = Unit.objects.filter(instansi=instansi)
-    return render(
-        request,
-        "portal/home_instansi.html",
-        {
-            "instansi": instansi,
-            "stats": stats,
-            "unit_count": units.count(),
-            "units_without_head": units.filter(head__isnull=True).order_by("name"),
-        },
-    )
-
-
-@role_required(User.Role.AUDITOR)
-def auditor_home(request):
-    instansi_list = Instansi.objects.annotate(
-        employee_count=Count("employees", filter=Q(employees__is_active=True), distinct=True),
-    ).order_by("name")
-    return render(request, "portal/home_auditor.html", {"instansi_list": instansi_list})
 
 
 def ratelimited(request, exception=None):
@@ -85,24 +38,24 @@ def ratelimited(request, exception=None):
 def audit_log(request):
     """Every administrator action of the instansi, filterable by user and action."""
     events = AuditEvent.objects.visible_to(request.user).select_related("actor")
-    actor = request.GET.get("pengguna", "")
-    action = request.GET.get("aksi", "")
+    actor = request.GET.get("user", "")
+    action = request.GET.get("action", "")
     if actor.isdigit():
         events = events.filter(actor_id=int(actor))
     if action:
         events = events.filter(action=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     scope = AuditEvent.objects.visible_to(request.user)
     return render(
         request,
         "portal/audit_log.html",
         {
             "page": page,
-            "query": query.urlencode(),
             "actors": User.objects.filter(pk__in=scope.values("actor")).order_by("username"),
-            "actions": scope.order_by("action").values_list("action", flat=True).distinct(),
+            "actions": [
+                (name, action_label(name))
+                for name in scope.order_by("action").values_list("action", flat=True).distinct()
+            ],
             "actor": actor,
             "action": action,
             "tz": request.user.instansi.tz,
@@ -122,7 +75,7 @@ def unit_head(request, pk: int):
         unit.head_status = form.cleaned_data["head_status"]
         unit.head_title = form.cleaned_data["head_title"]
         unit.save(update_fields=["head", "head_status", "head_title"])
-        record("unit_head", actor=request.user, target=unit, request=request,
+        record("unit.head", actor=request.user, target=unit, request=request,
                head=unit.head.nip if unit.head else None, status=unit.head_status)  # fmt: skip
         messages.success(request, _("Kepala unit disimpan."))
         return redirect("home")

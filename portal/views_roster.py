@@ -10,7 +10,7 @@ from . import roster
 from .access import role_required
 from .forms import RosterUploadForm
 from .models import User
-from .services import import_roster
+from .services import import_roster_file
 
 RESULT_SESSION_KEY = "roster_import_result"
 # The session holds what one page can show; the counts always cover the whole file.
@@ -22,21 +22,26 @@ RESULT_LIST_LIMIT = 500
 def roster_import(request):
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        result = import_roster(
-            instansi=request.user.instansi,
-            rows=form.roster.rows,
-            actor=request.user,
-            allow_partial=form.cleaned_data["allow_partial"],
-            source=form.cleaned_data["berkas"].name,
-            request=request,
-        )
-        request.session[RESULT_SESSION_KEY] = {
-            **result.summary(),
-            "source": form.cleaned_data["berkas"].name,
-            "errors": [asdict(e) for e in result.errors[:RESULT_LIST_LIMIT]],
-            "missing": result.missing[:RESULT_LIST_LIMIT],
-        }
-        return redirect("portal:roster_import_result")
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_roster_file(
+                instansi=request.user.instansi,
+                file=upload,
+                filename=upload.name,
+                actor=request.user,
+                allow_partial=form.cleaned_data["allow_partial"],
+                request=request,
+            )
+        except roster.RosterFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            request.session[RESULT_SESSION_KEY] = {
+                **result.summary(),
+                "source": upload.name,
+                "errors": [asdict(e) for e in result.errors[:RESULT_LIST_LIMIT]],
+                "missing": result.missing[:RESULT_LIST_LIMIT],
+            }
+            return redirect("portal:roster_import_result")
     return render(request, "portal/roster_import.html", {"form": form, "columns": roster.COLUMNS})
 
 

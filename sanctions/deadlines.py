@@ -12,12 +12,12 @@ Key = DeadlineRule.Key
 
 # The deadline that runs while a case sits in a stage (stored on the case for the overdue list).
 STAGE_DEADLINE = {
-    Stage.PANGGILAN_1: Key.PANGGILAN_1,
-    Stage.PANGGILAN_2: Key.PANGGILAN_2,
-    Stage.KEPUTUSAN: Key.PENYAMPAIAN,
-    Stage.PENYAMPAIAN: Key.BERLAKU,
-    Stage.KEBERATAN: Key.KEBERATAN_DECIDE,
-    Stage.BANDING: Key.BANDING_DECIDE,
+    Stage.SUMMONS_1: Key.SUMMONS_1,
+    Stage.SUMMONS_2: Key.SUMMONS_2,
+    Stage.DECISION: Key.DELIVERY,
+    Stage.DELIVERY: Key.IN_FORCE,
+    Stage.OBJECTION: Key.OBJECTION_DECIDE,
+    Stage.APPEAL: Key.APPEAL_DECIDE,
 }
 
 
@@ -40,7 +40,7 @@ def stage_due(stage: str, start: datetime.date) -> tuple[str, datetime.date | No
 
 
 def appeal_window(kind: str, delivered_on: datetime.date) -> datetime.date:
-    key = Key.KEBERATAN_FILE if kind == Appeal.Kind.KEBERATAN else Key.BANDING_FILE
+    key = Key.OBJECTION_FILE if kind == Appeal.Kind.OBJECTION else Key.APPEAL_FILE
     return due_date(key, delivered_on)
 
 
@@ -50,10 +50,10 @@ def deadlines(case: Case, today: datetime.date) -> list[Deadline]:
     if case.due_on and not case.is_closed:
         label = Key(case.due_key).label
         rows.append(Deadline(case.due_key, label, case.due_on, case.due_on < today))
-    if case.stage == Stage.PENYAMPAIAN and hasattr(case, "decision"):
+    if case.stage == Stage.DELIVERY and hasattr(case, "decision"):
         route = case.decision.effective_type and case.decision.effective_type.appeal_route
         if route:
             due = appeal_window(route, case.stage_entered_on)
-            key = Key.KEBERATAN_FILE if route == Appeal.Kind.KEBERATAN else Key.BANDING_FILE
+            key = Key.OBJECTION_FILE if route == Appeal.Kind.OBJECTION else Key.APPEAL_FILE
             rows.append(Deadline(key, Key(key).label, due, due < today))
     return rows

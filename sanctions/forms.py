@@ -129,14 +129,14 @@ class StageForm(forms.Form):
         self.to_stage = to_stage
         self.fields["occurred_on"].initial = timezone.localdate(timezone=case.instansi.tz)
         kind = case.employee_kind
-        if to_stage == Stage.PEMERIKSAAN:
+        if to_stage == Stage.EXAMINATION:
             self.fields["examination_team"] = forms.CharField(
                 label=_("Tim pemeriksa (satu nama dan jabatan per baris)"),
                 required=False,
                 initial=case.examination_team,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
-        if to_stage == Stage.KEPUTUSAN:
+        if to_stage == Stage.DECISION:
             self.fields["level"] = forms.ChoiceField(
                 label=_("Tingkat hukuman disiplin"),
                 choices=[("", _("— tanpa hukuman disiplin —")), *Level.choices],
@@ -181,9 +181,9 @@ class StageForm(forms.Form):
             self.fields["official_category"] = forms.ChoiceField(
                 label=_("Kedudukan pejabat"), choices=OfficialCategory.choices
             )
-        if case.stage in (Stage.KEBERATAN, Stage.BANDING):
+        if case.stage in (Stage.OBJECTION, Stage.APPEAL):
             outcomes = Appeal.Outcome.choices
-            if to_stage == Stage.SELESAI:
+            if to_stage == Stage.CLOSED:
                 outcomes = [c for c in outcomes if c[0] == Appeal.Outcome.ANNULLED]
             else:
                 outcomes = [c for c in outcomes if c[0] != Appeal.Outcome.ANNULLED]
@@ -197,11 +197,11 @@ class StageForm(forms.Form):
                 ),
                 required=False,
             )
-        if to_stage == Stage.TIDAK_TERBUKTI:
+        if to_stage == Stage.NOT_PROVEN:
             self.fields["note"].required = True
 
     def decision_data(self) -> dict | None:
-        if self.to_stage != Stage.KEPUTUSAN:
+        if self.to_stage != Stage.DECISION:
             return None
         keys = ["level", "sanction_type", "imposed_type", "ethics_type", "sk_number", "sk_date",
                 "official_name", "official_nip", "official_title", "official_category"]  # fmt: skip
@@ -227,7 +227,7 @@ class CaseFilterForm(forms.Form):
         label=_("Sumber laporan"), queryset=ReportingBody.objects.all(), required=False
     )
     instansi = forms.ModelChoiceField(
-        label=_("Instansi"), queryset=Instansi.objects.all(), required=False
+        label=_("Instansi"), queryset=Instansi.objects.none(), required=False
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -240,6 +240,7 @@ class CaseFilterForm(forms.Form):
             self.fields[name].empty_label = _("Semua")
         if user.is_auditor:
             del self.fields["unit"]
+            self.fields["instansi"].queryset = Instansi.objects.visible_to(user)
         else:
             del self.fields["instansi"]
             self.fields["unit"].queryset = Unit.objects.visible_to(user)

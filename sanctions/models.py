@@ -15,17 +15,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.evidence import AppendOnly
 from portal.models import Employee, Instansi, Unit, User
 from portal.nip import format_nip
 
 
 class Level(models.TextChoices):
-    RINGAN = "ringan", _("Ringan")
-    SEDANG = "sedang", _("Sedang")
-    BERAT = "berat", _("Berat")
+    LIGHT = "ringan", _("Ringan")
+    MEDIUM = "sedang", _("Sedang")
+    HEAVY = "berat", _("Berat")
 
 
-LEVEL_RANK = {Level.RINGAN: 1, Level.SEDANG: 2, Level.BERAT: 3}
+LEVEL_RANK = {Level.LIGHT: 1, Level.MEDIUM: 2, Level.HEAVY: 3}
 
 
 class SanctionType(models.Model):
@@ -41,8 +42,8 @@ class SanctionType(models.Model):
 
     class AppealRoute(models.TextChoices):
         NONE = "", _("Tidak ada")
-        KEBERATAN = "keberatan", _("Keberatan kepada PPK")
-        BANDING = "banding", _("Banding administratif kepada BPASN")
+        OBJECTION = "keberatan", _("Keberatan kepada PPK")
+        APPEAL = "banding", _("Banding administratif kepada BPASN")
 
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=200)
@@ -132,7 +133,7 @@ class ReportingBody(models.Model):
 class Holiday(models.Model):
     class Kind(models.TextChoices):
         NATIONAL = "libur", _("Libur nasional")
-        CUTI_BERSAMA = "cuti_bersama", _("Cuti bersama")
+        JOINT_LEAVE = "cuti_bersama", _("Cuti bersama")
 
     date = models.DateField(_("tanggal"), unique=True)
     name = models.CharField(_("nama"), max_length=200)
@@ -149,14 +150,14 @@ class Holiday(models.Model):
 
 class DeadlineRule(models.Model):
     class Key(models.TextChoices):
-        PANGGILAN_1 = "panggilan_1", _("Pemeriksaan setelah panggilan I")
-        PANGGILAN_2 = "panggilan_2", _("Pemeriksaan setelah panggilan II")
-        PENYAMPAIAN = "penyampaian", _("Penyampaian keputusan")
-        BERLAKU = "berlaku", _("Keputusan mulai berlaku")
-        KEBERATAN_FILE = "keberatan_ajuan", _("Batas pengajuan keberatan")
-        KEBERATAN_DECIDE = "keberatan_putus", _("Keputusan atas keberatan")
-        BANDING_FILE = "banding_ajuan", _("Batas pengajuan banding administratif")
-        BANDING_DECIDE = "banding_putus", _("Keputusan atas banding administratif")
+        SUMMONS_1 = "panggilan_1", _("Pemeriksaan setelah panggilan I")
+        SUMMONS_2 = "panggilan_2", _("Pemeriksaan setelah panggilan II")
+        DELIVERY = "penyampaian", _("Penyampaian keputusan")
+        IN_FORCE = "berlaku", _("Keputusan mulai berlaku")
+        OBJECTION_FILE = "keberatan_ajuan", _("Batas pengajuan keberatan")
+        OBJECTION_DECIDE = "keberatan_putus", _("Keputusan atas keberatan")
+        APPEAL_FILE = "banding_ajuan", _("Batas pengajuan banding administratif")
+        APPEAL_DECIDE = "banding_putus", _("Keputusan atas banding administratif")
 
     key = models.CharField(_("kunci"), max_length=20, choices=Key.choices, unique=True)
     days = models.PositiveSmallIntegerField(_("jumlah hari"))
@@ -175,51 +176,47 @@ class DeadlineRule(models.Model):
 
 
 class Stage(models.TextChoices):
-    TELAAH = "telaah", _("Telaah")
-    PANGGILAN_1 = "panggilan_1", _("Panggilan I")
-    PANGGILAN_2 = "panggilan_2", _("Panggilan II")
-    PEMERIKSAAN = "pemeriksaan", _("Pemeriksaan")
-    BAP = "bap", _("Berita Acara Pemeriksaan")
-    KEPUTUSAN = "keputusan", _("Keputusan")
-    PENYAMPAIAN = "penyampaian", _("Penyampaian keputusan")
-    KEBERATAN = "keberatan", _("Keberatan kepada PPK")
-    BANDING = "banding", _("Banding administratif kepada BPASN")
-    BERLAKU = "berlaku", _("Berlaku")
-    SELESAI = "selesai", _("Selesai")
-    TIDAK_TERBUKTI = "tidak_terbukti", _("Tidak terbukti")
+    SCREENING = "telaah", _("Telaah")
+    SUMMONS_1 = "panggilan_1", _("Panggilan I")
+    SUMMONS_2 = "panggilan_2", _("Panggilan II")
+    EXAMINATION = "pemeriksaan", _("Pemeriksaan")
+    EXAMINATION_REPORT = "bap", _("Berita Acara Pemeriksaan")
+    DECISION = "keputusan", _("Keputusan")
+    DELIVERY = "penyampaian", _("Penyampaian keputusan")
+    OBJECTION = "keberatan", _("Keberatan kepada PPK")
+    APPEAL = "banding", _("Banding administratif kepada BPASN")
+    IN_FORCE = "berlaku", _("Berlaku")
+    CLOSED = "selesai", _("Selesai")
+    NOT_PROVEN = "tidak_terbukti", _("Tidak terbukti")
 
 
 # The process of PP 94/2021: a second summons is optional, a missed second summons lets the
 # decision rest on the evidence, and the appeal branch returns to "berlaku" or ends the case.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Stage.TELAAH: (Stage.PANGGILAN_1, Stage.TIDAK_TERBUKTI),
-    Stage.PANGGILAN_1: (Stage.PANGGILAN_2, Stage.PEMERIKSAAN),
-    Stage.PANGGILAN_2: (Stage.PEMERIKSAAN, Stage.KEPUTUSAN),
-    Stage.PEMERIKSAAN: (Stage.BAP,),
-    Stage.BAP: (Stage.KEPUTUSAN, Stage.TIDAK_TERBUKTI),
-    Stage.KEPUTUSAN: (Stage.PENYAMPAIAN,),
-    Stage.PENYAMPAIAN: (Stage.BERLAKU, Stage.KEBERATAN, Stage.BANDING),
-    Stage.KEBERATAN: (Stage.BERLAKU, Stage.SELESAI),
-    Stage.BANDING: (Stage.BERLAKU, Stage.SELESAI),
-    Stage.BERLAKU: (Stage.SELESAI,),
-    Stage.SELESAI: (),
-    Stage.TIDAK_TERBUKTI: (),
+    Stage.SCREENING: (Stage.SUMMONS_1, Stage.NOT_PROVEN),
+    Stage.SUMMONS_1: (Stage.SUMMONS_2, Stage.EXAMINATION),
+    Stage.SUMMONS_2: (Stage.EXAMINATION, Stage.DECISION),
+    Stage.EXAMINATION: (Stage.EXAMINATION_REPORT,),
+    Stage.EXAMINATION_REPORT: (Stage.DECISION, Stage.NOT_PROVEN),
+    Stage.DECISION: (Stage.DELIVERY,),
+    Stage.DELIVERY: (Stage.IN_FORCE, Stage.OBJECTION, Stage.APPEAL),
+    Stage.OBJECTION: (Stage.IN_FORCE, Stage.CLOSED),
+    Stage.APPEAL: (Stage.IN_FORCE, Stage.CLOSED),
+    Stage.IN_FORCE: (Stage.CLOSED,),
+    Stage.CLOSED: (),
+    Stage.NOT_PROVEN: (),
 }
-CLOSED_STAGES = (Stage.SELESAI, Stage.TIDAK_TERBUKTI)
+CLOSED_STAGES = (Stage.CLOSED, Stage.NOT_PROVEN)
 
 
 class CaseQuerySet(models.QuerySet):
-    READ_ROLES = (User.Role.BKD, User.Role.INSPEKTORAT, User.Role.SEKDA)
-
     def visible_to(self, user) -> CaseQuerySet:
-        """BKD, Inspektorat and Sekda see their instansi, the auditor all; ASN nothing."""
-        if not user.is_authenticated:
+        """The case readers of an instansi see its cases, the auditor all; ASN nothing."""
+        if not user.is_authenticated or user.role not in User.CASE_READ_ROLES:
             return self.none()
         if user.is_auditor:
             return self.all()
-        if user.role in self.READ_ROLES:
-            return self.filter(instansi_id=user.instansi_id)
-        return self.none()
+        return self.filter(instansi_id=user.instansi_id)
 
     def open(self) -> CaseQuerySet:
         return self.exclude(stage__in=CLOSED_STAGES)
@@ -250,7 +247,9 @@ class Case(models.Model):
         _("tim pemeriksa"), blank=True, help_text=_("Satu nama dan jabatan per baris.")
     )
     examined_on = models.DateField(_("tanggal pemeriksaan"), null=True, blank=True)
-    stage = models.CharField(_("tahap"), max_length=16, choices=Stage.choices, default=Stage.TELAAH)
+    stage = models.CharField(
+        _("tahap"), max_length=16, choices=Stage.choices, default=Stage.SCREENING
+    )
     stage_entered_on = models.DateField(_("tanggal tahap"))
     due_on = models.DateField(_("tenggat"), null=True, blank=True)
     due_key = models.CharField(
@@ -330,8 +329,8 @@ class CaseViolation(models.Model):
         return self.other_text or self.violation_type.name
 
 
-class CaseEvent(models.Model):
-    """One step of a case. Append-only: the history of a case is evidence."""
+class CaseEvent(AppendOnly):
+    """One step of a case: the history of a case is evidence."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
@@ -348,14 +347,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_stage} -> {self.to_stage}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk:
-            raise ValueError("CaseEvent is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("CaseEvent is append-only")
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
@@ -453,8 +444,8 @@ class Decision(models.Model):
 
 class Appeal(models.Model):
     class Kind(models.TextChoices):
-        KEBERATAN = "keberatan", _("Keberatan")
-        BANDING = "banding", _("Banding administratif")
+        OBJECTION = "keberatan", _("Keberatan")
+        APPEAL = "banding", _("Banding administratif")
 
     class Outcome(models.TextChoices):
         UPHELD = "dikuatkan", _("Dikuatkan")

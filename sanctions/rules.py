@@ -46,7 +46,7 @@ def check_decision(
         errors["ethics_type"] = _("Jenis ini bukan sanksi moral.")
     if imposed_type is not None and (
         imposed_type.kind != SanctionType.Kind.INTERIM
-        or level != Level.SEDANG
+        or level != Level.MEDIUM
         or not imposed_type.applies_to(case.employee_kind)
     ):
         errors["imposed_type"] = _("Pengganti sementara hanya untuk hukuman tingkat sedang.")
@@ -60,7 +60,7 @@ def check_decision(
                 "Beberapa pelanggaran dijatuhi satu hukuman, yaitu yang terberat: "
                 "tingkat %(level)s."
             ) % {"level": Level(heaviest).label}
-    if level == Level.BERAT and not case.examination_team.strip():
+    if level == Level.HEAVY and not case.examination_team.strip():
         errors["level"] = _("Hukuman disiplin berat memerlukan tim pemeriksa.")
     if errors:
         raise ValidationError(errors)

@@ -15,7 +15,6 @@ from portal.audit import record
 from portal.models import Employee, User
 
 from .deadlines import appeal_window, stage_due
-from .evidence import check_upload
 from .models import (
     Appeal,
     Case,
@@ -29,6 +28,7 @@ from .models import (
     ViolationType,
 )
 from .rules import check_decision, severity_key
+from .uploads import check_upload
 
 
 def local_today(case_or_instansi) -> datetime.date:
@@ -63,7 +63,7 @@ def create_case(
         source_reference=source_reference,
         received_on=received_on,
         description=description,
-        stage=Stage.TELAAH,
+        stage=Stage.SCREENING,
         stage_entered_on=received_on,
         created_by=actor,
     )
@@ -74,12 +74,12 @@ def create_case(
             case=case, violation_type=violation_type, other_text=other_text.strip()
         )
     event = CaseEvent.objects.create(
-        case=case, to_stage=Stage.TELAAH, occurred_on=received_on, actor=actor,
+        case=case, to_stage=Stage.SCREENING, occurred_on=received_on, actor=actor,
         note=_("Laporan diterima."),
     )  # fmt: skip
     for upload in files:
         _store_evidence(case=case, event=event, upload=upload, actor=actor)
-    record("sanctions.case_create", actor=actor, instansi=case.instansi, target=case,
+    record("case.create", actor=actor, instansi=case.instansi, target=case,
            request=request, case=case.pk)  # fmt: skip
     return case
 
@@ -118,7 +118,7 @@ def add_evidence(
     evidence = _store_evidence(
         case=case, event=None, upload=upload, actor=actor, description=description
     )
-    record("sanctions.evidence_add", actor=actor, instansi=case.instansi, target=case,
+    record("case.evidence", actor=actor, instansi=case.instansi, target=case,
            request=request, evidence=evidence.pk, sha256=evidence.sha256)  # fmt: skip
     return evidence
 
@@ -146,22 +146,22 @@ def transition(
         raise ValidationError(_("Tanggal tidak boleh sebelum tanggal tahap sebelumnya."))
     if occurred_on > local_today(case):
         raise ValidationError(_("Tanggal tidak boleh di masa depan."))
-    if to_stage == Stage.TIDAK_TERBUKTI and not note.strip():
+    if to_stage == Stage.NOT_PROVEN and not note.strip():
         raise ValidationError(_("Tuliskan alasan kasus ditutup tanpa hukuman."))
     if examination_team is not None:
         case.examination_team = examination_team.strip()
-    if to_stage == Stage.PEMERIKSAAN:
+    if to_stage == Stage.EXAMINATION:
         if case.heaviest_level() == "berat" and not case.examination_team:
             raise ValidationError(_("Pelanggaran tingkat berat memerlukan tim pemeriksa."))
         case.examined_on = occurred_on
     due_start = occurred_on
-    if to_stage == Stage.KEPUTUSAN:
+    if to_stage == Stage.DECISION:
         if decision is None:
             raise ValidationError(_("Isi data keputusan."))
         due_start = _decide(case, actor=actor, data=decision).sk_date
-    elif to_stage in (Stage.KEBERATAN, Stage.BANDING):
+    elif to_stage in (Stage.OBJECTION, Stage.APPEAL):
         _file_appeal(case, kind=to_stage, filed_on=occurred_on)
-    elif case.stage in (Stage.KEBERATAN, Stage.BANDING):
+    elif case.stage in (Stage.OBJECTION, Stage.APPEAL):
         _close_appeal(case, to_stage=to_stage, decided_on=occurred_on, data=appeal_outcome or {})
     event = CaseEvent.objects.create(
         case=case, from_stage=case.stage, to_stage=to_stage, occurred_on=occurred_on,
@@ -174,7 +174,7 @@ def transition(
     case.due_key, case.due_on = stage_due(to_stage, due_start)
     case.save()
     record(
-        "sanctions.transition", actor=actor, instansi=case.instansi, target=case,
+        "case.transition", actor=actor, instansi=case.instansi, target=case,
         request=request, case=case.pk, from_stage=event.from_stage, to_stage=to_stage,
     )  # fmt: skip
     return event
@@ -225,7 +225,7 @@ def _close_appeal(case: Case, *, to_stage: str, decided_on: datetime.date, data:
     if outcome not in Appeal.Outcome.values:
         raise ValidationError({"outcome": _("Pilih hasil upaya administratif.")})
     annulled = outcome == Appeal.Outcome.ANNULLED
-    if annulled != (to_stage == Stage.SELESAI):
+    if annulled != (to_stage == Stage.CLOSED):
         raise ValidationError(
             {"outcome": _("Hukuman yang dibatalkan menutup kasus; hasil lain membuatnya berlaku.")}
         )

@@ -1,24 +1,20 @@
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
 
 from portal.access import role_required
-from portal.exports import safe_cell
-from portal.models import Employee
+from portal.exports import spreadsheet_response
+from portal.models import Employee, User
 from portal.pdf import render_pdf
 
 from . import services
-from .access import READ_ROLES, WRITE_ROLES, get_case_for
+from .access import get_case_for, get_evidence_for
 from .deadlines import deadlines
 from .forms import CaseFilterForm, CaseForm, EvidenceForm, StageForm
 from .models import Case, CaseViolation, Level, Stage
@@ -34,19 +30,16 @@ def _case_list_qs(request):
 
 
 @require_GET
-@role_required(*READ_ROLES)
+@role_required(*User.CASE_READ_ROLES)
 def case_list(request):
     form, qs = _case_list_qs(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "sanctions/case_list.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "can_write": _can_write(request),
             "today": timezone.localdate(),
         },
@@ -54,10 +47,10 @@ def case_list(request):
 
 
 def _can_write(request) -> bool:
-    return request.user.role in WRITE_ROLES
+    return request.user.role in User.CASE_WRITE_ROLES
 
 
-@role_required(*WRITE_ROLES)
+@role_required(*User.CASE_WRITE_ROLES)
 def case_create(request):
     form = CaseForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -83,7 +76,7 @@ def case_create(request):
 
 
 @require_GET
-@role_required(*READ_ROLES)
+@role_required(*User.CASE_READ_ROLES)
 def case_detail(request, pk: int):
     case = get_case_for(request.user, pk)
     decision = getattr(case, "decision", None)
@@ -107,7 +100,7 @@ def case_detail(request, pk: int):
     )
 
 
-@role_required(*WRITE_ROLES)
+@role_required(*User.CASE_WRITE_ROLES)
 def case_transition(request, pk: int, stage: str):
     case = get_case_for(request.user, pk)
     if stage not in case.allowed_next:
@@ -132,7 +125,7 @@ def case_transition(request, pk: int, stage: str):
         else:
             case.refresh_from_db()
             decision = getattr(case, "decision", None)
-            if stage == Stage.KEPUTUSAN and decision and decision.authority_warning:
+            if stage == Stage.DECISION and decision and decision.authority_warning:
                 messages.warning(
                     request,
                     _(
@@ -158,7 +151,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 @require_POST
-@role_required(*WRITE_ROLES)
+@role_required(*User.CASE_WRITE_ROLES)
 def evidence_upload(request, pk: int):
     case = get_case_for(request.user, pk)
     form = EvidenceForm(request.POST, request.FILES)
@@ -181,15 +174,14 @@ def evidence_upload(request, pk: int):
 
 
 @require_GET
-@role_required(*READ_ROLES)
+@role_required(*User.CASE_READ_ROLES)
 def evidence_download(request, pk: int, evidence_id: int):
-    case = get_case_for(request.user, pk)
-    evidence = get_object_or_404(case.evidence, pk=evidence_id)
+    evidence = get_evidence_for(request.user, pk, evidence_id)
     response = FileResponse(
         evidence.file.open("rb"),
         content_type=evidence.content_type,
         as_attachment=True,
-        filename=f"bukti-{case.pk}-{evidence.pk}{evidence.file.name[-4:]}",
+        filename=f"bukti-{pk}-{evidence.pk}{evidence.file.name[-4:]}",
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -213,7 +205,7 @@ def _pdf_context(case: Case) -> dict:
 
 
 @require_GET
-@role_required(*READ_ROLES)
+@role_required(*User.CASE_READ_ROLES)
 def sk_pdf(request, pk: int):
     case = get_case_for(request.user, pk)
     if not hasattr(case, "decision"):
@@ -225,7 +217,7 @@ def sk_pdf(request, pk: int):
 
 
 @require_GET
-@role_required(*READ_ROLES)
+@role_required(*User.CASE_READ_ROLES)
 def bap_pdf(request, pk: int):
     case = get_case_for(request.user, pk)
     if case.examined_on is None:
@@ -236,7 +228,7 @@ def bap_pdf(request, pk: int):
 
 
 @require_GET
-@role_required(*READ_ROLES)
+@role_required(*User.CASE_READ_ROLES)
 def overdue(request):
     instansi = request.user.instansi
     today = services.local_today(instansi) if instansi else timezone.localdate()
@@ -250,7 +242,7 @@ def overdue(request):
 
 
 @require_GET
-@role_required(*READ_ROLES)
+@role_required(*User.CASE_READ_ROLES)
 def dashboard(request):
     cases = Case.objects.visible_to(request.user)
 
@@ -293,44 +285,26 @@ def _export_rows(qs):
         sanction = case.current_sanction()
         snap = case.employee_snapshot
         yield [
-            safe_cell(v)
-            for v in (
-                case.pk, case.instansi.name, snap.get("nip", ""), snap.get("name", ""),
-                case.employee_kind, case.unit.name, case.get_jabatan_category_display(),
-                case.reporting_body.name, case.source_reference, case.received_on.isoformat(),
-                case.get_stage_display(), decision.get_level_display() if decision else "",
-                sanction.name if sanction else "", decision.sk_number if decision else "",
-                decision.sk_date.isoformat() if decision else "",
-                case.due_on.isoformat() if case.due_on else "",
-            )
+            case.pk, case.instansi.name, snap.get("nip", ""), snap.get("name", ""),
+            case.employee_kind, case.unit.name, case.get_jabatan_category_display(),
+            case.reporting_body.name, case.source_reference, case.received_on.isoformat(),
+            case.get_stage_display(), decision.get_level_display() if decision else "",
+            sanction.name if sanction else "", decision.sk_number if decision else "",
+            decision.sk_date.isoformat() if decision else "",
+            case.due_on.isoformat() if case.due_on else "",
         ]  # fmt: skip
 
 
 @require_GET
-@role_required(*READ_ROLES)
+@role_required(*User.CASE_READ_ROLES)
 def export(request, fmt: str):
     _form, qs = _case_list_qs(request)
     qs = qs.select_related("decision__sanction_type", "decision__imposed_type").prefetch_related(
         "appeals__new_sanction_type"
     )
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_HEADERS)
-        writer.writerows(_export_rows(qs.iterator(chunk_size=2000)))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="kasus-hukdis.csv"'
-        return response
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Kasus")
-    sheet.append(EXPORT_HEADERS)
-    for row in _export_rows(qs.iterator(chunk_size=2000)):
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return spreadsheet_response(
+        filename="kasus-hukdis",
+        fmt=fmt,
+        headers=EXPORT_HEADERS,
+        rows=_export_rows(qs.iterator(chunk_size=2000)),
     )
-    response["Content-Disposition"] = 'attachment; filename="kasus-hukdis.xlsx"'
-    return response

@@ -4,7 +4,9 @@ Three personas carry most tests: an ASN, a BKD admin of the same instansi and a 
 another instansi. Role-specific ones (sekda, inspektorat, auditor, unit head) sit beside them.
 """
 
+import csv
 import importlib
+import io
 import itertools
 
 import pytest
@@ -63,6 +65,12 @@ def make_user(username: str | None = None, *, employee: Employee | None = None, 
     return User.objects.create_user(
         username=username, password=PASSWORD, employee=employee, **kwargs
     )
+
+
+def read_csv(response) -> list[list[str]]:
+    """The rows of a streamed CSV download (UTF-8 with a byte-order mark)."""
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(body)))
 
 
 def login(user: User) -> Client:

@@ -15,8 +15,8 @@ from sanctions.models import (
 
 TODAY = datetime.date(2025, 6, 2)  # a Monday; tests that move cases travel to this day
 RECEIVED = datetime.date(2025, 5, 2)
-DECISION_STAGES = (Stage.KEPUTUSAN, Stage.PENYAMPAIAN, Stage.KEBERATAN, Stage.BANDING,
-                   Stage.BERLAKU, Stage.SELESAI)  # fmt: skip
+DECISION_STAGES = (Stage.DECISION, Stage.DELIVERY, Stage.OBJECTION, Stage.APPEAL,
+                   Stage.IN_FORCE, Stage.CLOSED)  # fmt: skip
 
 
 def make_case(employee, actor, *, violations=("netral-kampanye",), **kwargs) -> Case:
@@ -54,7 +54,7 @@ def put_in_stage(case: Case, stage: str, actor, *, sanction="tpp-25-6") -> Case:
             sk_number="800/1/2025", sk_date=datetime.date(2025, 5, 20), official_name="Bupati",
             official_title="Bupati Belu", official_category="ppk", created_by=actor,
         )  # fmt: skip
-    if stage in (Stage.KEBERATAN, Stage.BANDING):
+    if stage in (Stage.OBJECTION, Stage.APPEAL):
         Appeal.objects.create(case=case, kind=stage, filed_on=datetime.date(2025, 5, 21))
     case.stage = stage
     case.stage_entered_on = datetime.date(2025, 5, 21)

@@ -250,7 +250,7 @@ def test_it_activates_an_account_from_the_emailed_link(
     user = User.objects.get(employee=waiting)
     assert logged_in_user_id(client) == user.pk
     assert user.check_password(NEW_PASSWORD)
-    event = AuditEvent.objects.get(action="account.activated", actor=user)
+    event = AuditEvent.objects.get(action="account.activate", actor=user)
     assert (event.instansi_id, event.detail) == (waiting.instansi_id, {"method": "email"})
 
     assert Client().get(link).context["validlink"] is False
@@ -451,7 +451,7 @@ def test_it_activates_with_a_letter_code_once(bkd_user, roster):
     assert user.check_password(NEW_PASSWORD)
     assert logged_in_user_id(client) == user.pk
     assert ActivationCode.objects.get(employee=employee).used_at is not None
-    assert AuditEvent.objects.filter(action="account.activated", actor=user).exists()
+    assert AuditEvent.objects.filter(action="account.activate", actor=user).exists()
 
     again = activate(Client(), employee.nip, code, password="Lain-Lagi-2024!")
     assert again.status_code == 200
@@ -654,7 +654,7 @@ def test_it_forgets_failures_after_a_successful_login(asn_user):
 def test_it_audits_staff_logins(request, persona):
     user = request.getfixturevalue(persona)
     assert attempt(Client(), user.username, PASSWORD).status_code == 302
-    event = AuditEvent.objects.get(action="login")
+    event = AuditEvent.objects.get(action="account.login")
     assert event.actor == user
     assert event.instansi_id == user.instansi_id
     assert event.ip_address == "127.0.0.1"
@@ -662,4 +662,4 @@ def test_it_audits_staff_logins(request, persona):
 
 def test_it_does_not_audit_asn_logins(asn_user):
     assert attempt(Client(), asn_user.username, PASSWORD).status_code == 302
-    assert not AuditEvent.objects.filter(action="login").exists()
+    assert not AuditEvent.objects.filter(action="account.login").exists()

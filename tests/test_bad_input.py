@@ -120,7 +120,7 @@ def test_a_renamed_executable_is_not_a_pdf(client):
     upload = SimpleUploadedFile(
         "sertifikat.pdf", b"\x7fELF\x02\x01\x01" + b"\0" * 100, content_type="application/pdf"
     )
-    response = client.post(reverse("pledges:verify_pdf"), {"berkas": upload})
+    response = client.post(reverse("pledges:verify_pdf"), {"file": upload})
     assert response.status_code == 400 and "bukan PDF" in response.content.decode()
 
 
@@ -149,7 +149,7 @@ def test_a_zip_bomb_roster_is_refused(bkd_user):
     data = zip_bomb_xlsx()
     assert len(data) < 5 * 2**20
     upload = SimpleUploadedFile("pegawai.xlsx", data)
-    response = login(bkd_user).post(reverse("portal:roster_import"), {"berkas": upload})
+    response = login(bkd_user).post(reverse("portal:roster_import"), {"file": upload})
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
     assert not Employee.objects.exists()
 
@@ -165,9 +165,7 @@ def test_a_zip_bomb_roster_is_refused(bkd_user):
 )
 def test_broken_roster_files_are_reported_not_imported(bkd_user, content):
     upload = SimpleUploadedFile("pegawai.csv", content)
-    response = login(bkd_user).post(
-        reverse("portal:roster_import"), {"berkas": upload}, follow=True
-    )
+    response = login(bkd_user).post(reverse("portal:roster_import"), {"file": upload}, follow=True)
     assert response.status_code == 200
     assert not Employee.objects.exists()
 

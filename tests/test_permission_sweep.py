@@ -164,9 +164,14 @@ def world(
         status="selesai",
     )
     export.file.save("x.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+    ikrar_zip = BulkExport.objects.create(
+        instansi=instansi, campaign=campaign, kind="ikrar_zip", created_by=bkd_user,
+        status="selesai",
+    )  # fmt: skip
+    ikrar_zip.file.save("y.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
     run = ReminderRun.objects.create(campaign=campaign, created_by=bkd_user)
     case = make_case(employee, bkd_user)
-    put_in_stage(case, Stage.KEPUTUSAN, bkd_user)
+    put_in_stage(case, Stage.DECISION, bkd_user)
     case.examined_on = datetime.date(2025, 5, 22)
     case.save()
     evidence = Evidence.objects.create(
@@ -198,9 +203,11 @@ def world(
         "campaign_kind": {"pk": campaign.pk, "kind": "pakta_zip"},
         "campaign_export": {"pk": campaign.pk, "what": "belum", "fmt": "csv"},
         "export": {"pk": export.pk},
+        "ikrar_export": {"pk": ikrar_zip.pk},
+        "campaign_ikrar_zip": {"pk": campaign.pk, "kind": "ikrar_zip"},
         "reminder_run": {"pk": run.pk},
         "case": {"pk": case.pk},
-        "case_stage": {"pk": case.pk, "stage": Stage.PENYAMPAIAN},
+        "case_stage": {"pk": case.pk, "stage": Stage.DELIVERY},
         "case_evidence": {"pk": case.pk, "evidence_id": evidence.pk},
     }
     return users, kwargs
@@ -230,3 +237,28 @@ def test_the_allowed_set_of(name, world, client):
         elif persona == "other" and builder in OBJECT_KWARGS and "bkd" in allowed:
             assert response.status_code == 404, (name, "IDOR: another instansi must get 404")
     assert got == allowed, name
+
+
+# The ZIP of every ASN's ikrar certificate is the BKD's working file: the Sekda neither starts
+# one nor sees or downloads one the BKD made (the Sekda's bulk downloads are the pakta).
+IKRAR_ZIP_URLS = {
+    "pledges:export_start": ("post", "campaign_ikrar_zip"),
+    "pledges:export": ("get", "ikrar_export"),
+    "pledges:export_restart": ("post", "ikrar_export"),
+    "pledges:export_download": ("get", "ikrar_export"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IKRAR_ZIP_URLS))
+def test_the_ikrar_zip_is_for_the_bkd_alone(name, world, client):
+    users, kwargs = world
+    method, builder = IKRAR_ZIP_URLS[name]
+    url = reverse(name, kwargs=kwargs[builder])
+    got = set()
+    for persona in PERSONAS:
+        browser = client if persona == "anonymous" else login(users[persona])
+        response = getattr(browser, method)(url)
+        assert response.status_code < 500, (persona, url)
+        if reached(response):
+            got.add(persona)
+    assert got == {"bkd"}, name

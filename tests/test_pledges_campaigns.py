@@ -39,7 +39,7 @@ def test_bkd_creates_a_campaign_for_their_instansi(bkd_user, instansi):
     assert campaign.instansi == instansi and campaign.created_by == bkd_user
     assert campaign.ikrar_points == IKRAR_POINTS
     assert not campaign.is_frozen
-    assert AuditEvent.objects.filter(action="campaign_create", instansi=instansi).exists()
+    assert AuditEvent.objects.filter(action="campaign.create", instansi=instansi).exists()
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,5 @@
 """Compliance dashboard, instansi-wide reminders, exports and the audit log."""
 
-import csv
 import datetime as dt
 import io
 import socket
@@ -15,7 +14,7 @@ from openpyxl import load_workbook
 from pledges import compliance
 from pledges.models import Reminder, ReminderRun
 from portal.audit import record
-from tests.conftest import login, make_employee, make_unit
+from tests.conftest import login, make_employee, make_unit, read_csv
 from tests.pledges_helpers import make_campaign, make_signature
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +66,7 @@ def test_the_dashboard_numbers(bkd_user, campaign, staffed):
 def test_the_dashboard_sorts_by_name(bkd_user, campaign, staffed):
     rows = (
         login(bkd_user)
-        .get(reverse("pledges:dashboard", args=[campaign.pk]), {"urut": "nama"})
+        .get(reverse("pledges:dashboard", args=[campaign.pk]), {"sort": "nama"})
         .context["rows"]
     )
     assert [r.name for r in rows] == ["Dinas Kesehatan", "Kecamatan Lasiolat"]
@@ -164,11 +163,6 @@ def test_a_real_smtp_server_receives_the_reminder(
     assert "Ikrar Netralitas" in received[0][1]
 
 
-def read_csv(response) -> list[list[str]]:
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(body)))
-
-
 def test_exports_are_safe_against_formula_injection(bkd_user, campaign, staffed):
     hostile = make_employee(staffed["kec"], '=HYPERLINK("http://x","klik")')
     make_signature(hostile, campaign)
@@ -188,15 +182,17 @@ def test_exports_are_safe_against_formula_injection(bkd_user, campaign, staffed)
 
 
 def test_the_audit_log_filters_by_user_and_action(bkd_user, instansi, other_bkd_user):
-    record("export", actor=bkd_user, instansi=instansi, target="ekspor")
-    record("review_cabut", actor=bkd_user, instansi=instansi, target="cabut")
-    record("export", actor=other_bkd_user, target="lain")
+    record("export.data", actor=bkd_user, instansi=instansi, target="ekspor")
+    record("review.revoke", actor=bkd_user, instansi=instansi, target="cabut")
+    record("export.data", actor=other_bkd_user, target="lain")
     client = login(bkd_user)
     url = reverse("portal:audit_log")
     assert [e.target for e in client.get(url).context["page"]] == ["cabut", "ekspor"]
-    assert [e.target for e in client.get(url, {"aksi": "export"}).context["page"]] == ["ekspor"]
+    assert [e.target for e in client.get(url, {"action": "export.data"}).context["page"]] == [
+        "ekspor"
+    ]
     assert [
-        e.target for e in client.get(url, {"pengguna": str(other_bkd_user.pk)}).context["page"]
+        e.target for e in client.get(url, {"user": str(other_bkd_user.pk)}).context["page"]
     ] == []
 
 

@@ -68,9 +68,9 @@ def test_the_recap_lists_every_unit_with_pakta_and_ikrar_progress(
     [
         ({"status": "belum"}, ["Dinas Kesehatan", "Kecamatan Tasifeto Timur"]),
         ({"status": "sudah"}, ["Kecamatan Atambua Barat", "Kecamatan Kakuluk Mesak"]),
-        ({"jenis": "dinas"}, ["Dinas Kesehatan"]),
+        ({"kind": "dinas"}, ["Dinas Kesehatan"]),
         (
-            {"urut": "-nama"},
+            {"sort": "-nama"},
             [
                 "Kecamatan Tasifeto Timur",
                 "Kecamatan Kakuluk Mesak",
@@ -78,7 +78,7 @@ def test_the_recap_lists_every_unit_with_pakta_and_ikrar_progress(
                 "Dinas Kesehatan",
             ],
         ),
-        ({"urut": "-pakta", "jenis": "kecamatan"}, None),
+        ({"sort": "-pakta", "kind": "kecamatan"}, None),
     ],
 )
 def test_the_recap_filters_and_sorts(bkd_user, units, campaign, signed_paktas, query, expected):

@@ -103,7 +103,7 @@ def test_approve_is_an_event_in_the_chain(bkd_user, signature):
     assert signature.status == "disetujui"
     assert (event.action, event.actor, event.seq) == ("setujui", bkd_user, 1)
     assert verify(ReviewEvent, event.chain) is None
-    assert AuditEvent.objects.filter(action="review_setujui").exists()
+    assert AuditEvent.objects.filter(action="review.approve").exists()
 
 
 def test_return_mails_the_signer_who_signs_again(

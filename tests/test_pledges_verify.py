@@ -37,7 +37,7 @@ def test_it_shows_status_and_the_minimum_identity(client, employee, signature):
 
 
 def test_codes_are_accepted_as_printed(client, signature):
-    response = client.get(reverse("pledges:verify_index"), {"kode": signature.code_display.lower()})
+    response = client.get(reverse("pledges:verify_index"), {"code": signature.code_display.lower()})
     assert response.status_code == 302
     assert response.url == reverse("pledges:verify", args=[signature.code])
     dashed = reverse("pledges:verify", args=[signature.code_display])
@@ -62,7 +62,7 @@ def test_an_unknown_code_is_a_clear_404(client):
 
 
 def test_a_malformed_code_gets_a_message(client):
-    response = client.get(reverse("pledges:verify_index"), {"kode": "123"})
+    response = client.get(reverse("pledges:verify_index"), {"code": "123"})
     assert response.status_code == 400
     assert "16 huruf dan angka" in response.content.decode()
 
@@ -70,7 +70,7 @@ def test_a_malformed_code_gets_a_message(client):
 def upload(client, content: bytes, name: str = "sertifikat.pdf"):
     return client.post(
         reverse("pledges:verify_pdf"),
-        {"berkas": SimpleUploadedFile(name, content, "application/pdf")},
+        {"file": SimpleUploadedFile(name, content, "application/pdf")},
     )
 
 

@@ -81,7 +81,7 @@ def test_it_imports_a_good_csv(instansi, unit, bkd_user):
     assert (other.kind, other.golongan, other.phone, other.is_active) == ("PPPK", "IX", "", True)
     assert other.unit.kind == Unit.Kind.KECAMATAN
     assert other.unit.instansi == instansi
-    event = AuditEvent.objects.get(action="roster_import")
+    event = AuditEvent.objects.get(action="roster.import")
     assert (event.actor, event.instansi) == (bkd_user, instansi)
     assert event.detail["created"] == 2
 
@@ -291,7 +291,7 @@ def test_it_refuses_files_over_the_limits(monkeypatch):
     with pytest.raises(roster.RosterFileError, match="lebih dari 2 baris"):
         roster.parse(data)
     monkeypatch.setattr(roster, "MAX_FILE_BYTES", len(data) - 1)
-    with pytest.raises(roster.RosterFileError, match="terlalu besar"):
+    with pytest.raises(roster.RosterFileError, match="melebihi batas"):
         roster.parse(data)
 
 
@@ -372,7 +372,7 @@ def test_roster_views_refuse_other_roles(request, persona, name, args):
 
 def test_roster_upload_refuses_other_roles_on_post(sekda_user):
     upload = SimpleUploadedFile("p.csv", csv_bytes([person()]))
-    response = login(sekda_user).post(reverse("portal:roster_import"), {"berkas": upload})
+    response = login(sekda_user).post(reverse("portal:roster_import"), {"file": upload})
     assert response.status_code == 403
     assert not Employee.objects.exists()
 
@@ -401,7 +401,7 @@ def test_the_result_page_without_an_import_goes_back_to_the_form(bkd_user):
 def test_bkd_uploads_a_roster_into_their_own_instansi(bkd_user, instansi, employee):
     client = login(bkd_user)
     upload = SimpleUploadedFile("pegawai.xlsx", xlsx_bytes([person(), person()]))
-    response = client.post(reverse("portal:roster_import"), {"berkas": upload})
+    response = client.post(reverse("portal:roster_import"), {"file": upload})
     assert response.status_code == 302
     assert response.url == reverse("portal:roster_import_result")
     assert Employee.objects.filter(instansi=instansi).count() == 3
@@ -411,13 +411,13 @@ def test_bkd_uploads_a_roster_into_their_own_instansi(bkd_user, instansi, employ
     html = page.content.decode()
     assert "Tidak ada di berkas" in html
     assert f'<span class="nip">{employee.nip}</span> {employee.name}' in html
-    assert AuditEvent.objects.get(action="roster_import").target == "pegawai.xlsx"
+    assert AuditEvent.objects.get(action="roster.import").target == "pegawai.xlsx"
 
 
 def test_the_upload_shows_bad_rows_in_a_table_and_writes_nothing(bkd_user):
     client = login(bkd_user)
     upload = SimpleUploadedFile("pegawai.csv", csv_bytes([person(), person(NIP="123")]))
-    response = client.post(reverse("portal:roster_import"), {"berkas": upload}, follow=True)
+    response = client.post(reverse("portal:roster_import"), {"file": upload}, follow=True)
     assert response.status_code == 200
     assert response.context["result"]["rejected"] is True
     html = response.content.decode()
@@ -427,7 +427,7 @@ def test_the_upload_shows_bad_rows_in_a_table_and_writes_nothing(bkd_user):
 
 def test_the_upload_imports_valid_rows_when_the_box_is_ticked(bkd_user):
     upload = SimpleUploadedFile("pegawai.csv", csv_bytes([person(), person(NIP="123")]))
-    data = {"berkas": upload, "allow_partial": "on"}
+    data = {"file": upload, "allow_partial": "on"}
     response = login(bkd_user).post(reverse("portal:roster_import"), data, follow=True)
     assert response.context["result"]["created"] == 1
     assert response.context["result"]["skipped_rows"] == 1
@@ -437,7 +437,7 @@ def test_the_upload_imports_valid_rows_when_the_box_is_ticked(bkd_user):
 def test_the_upload_refuses_a_file_over_the_size_limit(bkd_user, monkeypatch):
     monkeypatch.setattr(roster, "MAX_FILE_BYTES", 100)
     upload = SimpleUploadedFile("pegawai.csv", csv_bytes([person(), person()]))
-    response = login(bkd_user).post(reverse("portal:roster_import"), {"berkas": upload})
+    response = login(bkd_user).post(reverse("portal:roster_import"), {"file": upload})
     assert response.status_code == 200
     assert "melebihi batas" in response.content.decode()
     assert not Employee.objects.exists()
@@ -445,7 +445,7 @@ def test_the_upload_refuses_a_file_over_the_size_limit(bkd_user, monkeypatch):
 
 def test_the_upload_explains_a_fake_xlsx(bkd_user):
     upload = SimpleUploadedFile("pegawai.xlsx", b"MZ\x90\x00 not a workbook")
-    response = login(bkd_user).post(reverse("portal:roster_import"), {"berkas": upload})
+    response = login(bkd_user).post(reverse("portal:roster_import"), {"file": upload})
     assert response.status_code == 200
     assert "bukan berkas Excel (.xlsx) yang sah" in response.content.decode()
 
@@ -469,7 +469,7 @@ def test_it_refuses_broken_utf16():
 
 def test_a_bkd_of_another_instansi_cannot_take_over_our_employees(other_bkd_user, employee):
     upload = SimpleUploadedFile("pegawai.csv", csv_bytes([person(NIP=employee.nip)]))
-    data = {"berkas": upload, "allow_partial": "on"}
+    data = {"file": upload, "allow_partial": "on"}
     response = login(other_bkd_user).post(reverse("portal:roster_import"), data, follow=True)
     assert response.context["result"]["errors"][0]["column"] == "nip"
     employee.refresh_from_db()

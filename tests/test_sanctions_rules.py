@@ -21,12 +21,12 @@ def on_today():
 
 
 def decide(case, actor, **overrides):
-    return services.transition(case=case, to_stage=Stage.KEPUTUSAN, actor=actor,
+    return services.transition(case=case, to_stage=Stage.DECISION, actor=actor,
                                occurred_on=TODAY, decision=decision_data(**overrides))  # fmt: skip
 
 
 def at_bap(employee, actor, **kwargs):
-    return put_in_stage(make_case(employee, actor, **kwargs), Stage.BAP, actor)
+    return put_in_stage(make_case(employee, actor, **kwargs), Stage.EXAMINATION_REPORT, actor)
 
 
 def test_it_refuses_a_sanction_type_outside_the_decided_level(employee, bkd_user):
@@ -36,7 +36,7 @@ def test_it_refuses_a_sanction_type_outside_the_decided_level(employee, bkd_user
     assert "sanction_type" in exc.value.error_dict
     assert not Decision.objects.exists()
     case.refresh_from_db()
-    assert case.stage == Stage.BAP
+    assert case.stage == Stage.EXAMINATION_REPORT
 
 
 def test_it_requires_an_examination_team_for_berat(employee, bkd_user):
@@ -51,11 +51,11 @@ def test_it_requires_an_examination_team_for_berat(employee, bkd_user):
 
 def test_it_requires_the_team_before_examining_a_berat_violation(employee, bkd_user):
     case = put_in_stage(make_case(employee, bkd_user, violations=["netral-kerahkan"]),
-                        Stage.PANGGILAN_1, bkd_user)  # fmt: skip
+                        Stage.SUMMONS_1, bkd_user)  # fmt: skip
     with pytest.raises(ValidationError, match="tim pemeriksa"):
-        services.transition(case=case, to_stage=Stage.PEMERIKSAAN, actor=bkd_user,
+        services.transition(case=case, to_stage=Stage.EXAMINATION, actor=bkd_user,
                             occurred_on=TODAY)  # fmt: skip
-    services.transition(case=case, to_stage=Stage.PEMERIKSAAN, actor=bkd_user, occurred_on=TODAY,
+    services.transition(case=case, to_stage=Stage.EXAMINATION, actor=bkd_user, occurred_on=TODAY,
                         examination_team="Atasan langsung\nInspektorat\nBKPSDM")  # fmt: skip
     case.refresh_from_db()
     assert case.examination_team.count("\n") == 2
@@ -64,7 +64,7 @@ def test_it_requires_the_team_before_examining_a_berat_violation(employee, bkd_u
 def test_it_offers_pppk_outcomes_to_pppk_cases(unit, bkd_user):
     pppk = make_employee(unit, "Yuliana Mau", pppk=True)
     case = at_bap(pppk, bkd_user, violations=["netral-keputusan"])
-    form = StageForm(case=case, to_stage=Stage.KEPUTUSAN)
+    form = StageForm(case=case, to_stage=Stage.DECISION)
     offered = set(form.fields["sanction_type"].queryset.values_list("code", flat=True))
     assert "pppk-phk" in offered
     assert not {"penurunan-jabatan", "pembebasan-jabatan", "pdhtaps"} & offered
@@ -80,7 +80,7 @@ def test_it_refuses_pppk_termination_for_a_pns(employee, bkd_user):
     case = at_bap(employee, bkd_user, violations=["netral-keputusan"])
     case.examination_team = "Tim"
     case.save()
-    form = StageForm(case=case, to_stage=Stage.KEPUTUSAN)
+    form = StageForm(case=case, to_stage=Stage.DECISION)
     assert not form.fields["sanction_type"].queryset.filter(code="pppk-phk").exists()
     with pytest.raises(ValidationError, match="PNS"):
         decide(case, bkd_user, sanction="pppk-phk", level="berat")
@@ -188,4 +188,4 @@ def test_the_view_shows_rule_errors_and_changes_nothing(employee, bkd_user):
     assert "tingkat yang diputuskan" in response.content.decode()
     assert not Decision.objects.exists()
     case.refresh_from_db()
-    assert case.stage == Stage.BAP
+    assert case.stage == Stage.EXAMINATION_REPORT

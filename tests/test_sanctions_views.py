@@ -1,4 +1,3 @@
-import csv
 import datetime
 import io
 
@@ -10,7 +9,7 @@ from pypdf import PdfReader
 
 from sanctions import services
 from sanctions.models import Case, Stage, ViolationType
-from tests.conftest import login, make_employee, make_unit
+from tests.conftest import login, make_employee, make_unit, read_csv
 from tests.sanctions_helpers import TODAY, decision_data, make_case, put_in_stage
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +22,12 @@ def case(employee, bkd_user):
 
 @pytest.fixture
 def decided(case, bkd_user):
-    put_in_stage(case, Stage.BAP, bkd_user)
+    put_in_stage(case, Stage.EXAMINATION_REPORT, bkd_user)
     case.examination_team = "Drs. Blasius Atok (Inspektur Pembantu)\nKepala BKPSDM"
     case.examined_on = datetime.date(2025, 5, 22)
     case.save()
     with time_machine.travel(datetime.datetime(2025, 6, 2, 2, tzinfo=datetime.UTC), tick=False):
-        services.transition(case=case, to_stage=Stage.KEPUTUSAN, actor=bkd_user,
+        services.transition(case=case, to_stage=Stage.DECISION, actor=bkd_user,
                             occurred_on=TODAY, decision=decision_data())  # fmt: skip
     return case
 
@@ -168,7 +167,7 @@ def test_the_list_filters_and_scopes(bkd_user, employee, other_bkd_user, other_a
     nurse = make_employee(health, "Theresia Luan", jabatan_category="pelaksana")
     first = make_case(employee, bkd_user)
     second = make_case(nurse, bkd_user)
-    put_in_stage(second, Stage.PANGGILAN_1, bkd_user)
+    put_in_stage(second, Stage.SUMMONS_1, bkd_user)
     make_case(other_asn_user.employee, other_bkd_user)
     client = login(bkd_user)
     url = reverse("sanctions:list")
@@ -208,7 +207,7 @@ def test_the_dashboard_counts_by_level_stage_violation_and_jabatan(decided, bkd_
 
 def test_the_overdue_list_groups_by_instansi(employee, bkd_user, auditor_user, other_asn_user,
                                              other_bkd_user):  # fmt: skip
-    mine = put_in_stage(make_case(employee, bkd_user), Stage.PANGGILAN_1, bkd_user)
+    mine = put_in_stage(make_case(employee, bkd_user), Stage.SUMMONS_1, bkd_user)
     mine.due_on, mine.due_key = datetime.date(2025, 5, 30), "panggilan_1"
     mine.save()
     theirs = make_case(other_asn_user.employee, other_bkd_user)
@@ -223,7 +222,7 @@ def test_the_overdue_list_groups_by_instansi(employee, bkd_user, auditor_user, o
 
 
 def test_the_detail_page_warns_of_an_overdue_deadline(employee, bkd_user):
-    case = put_in_stage(make_case(employee, bkd_user), Stage.PANGGILAN_1, bkd_user)
+    case = put_in_stage(make_case(employee, bkd_user), Stage.SUMMONS_1, bkd_user)
     case.due_on, case.due_key = datetime.date(2025, 5, 30), "panggilan_1"
     case.save()
     page = login(bkd_user).get(reverse("sanctions:detail", args=[case.pk])).content.decode()
@@ -235,7 +234,7 @@ def test_exports_neutralise_formulas(bkd_user, employee):
     make_case(employee, bkd_user, source_reference='=HYPERLINK("http://x","klik")')
     client = login(bkd_user)
     response = client.get(reverse("sanctions:export_csv"))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = read_csv(response)
     assert rows[0][:4] == ["No. kasus", "Instansi", "NIP", "Nama"]
     assert rows[1][8] == '\'=HYPERLINK("http://x","klik")'
     response = client.get(reverse("sanctions:export_xlsx"))
@@ -247,7 +246,7 @@ def test_exports_neutralise_formulas(bkd_user, employee):
 def test_exports_keep_the_scope(bkd_user, employee, other_bkd_user):
     make_case(employee, bkd_user)
     response = login(other_bkd_user).get(reverse("sanctions:export_csv"))
-    assert len(list(csv.reader(io.StringIO(response.content.decode())))) == 1
+    assert len(read_csv(response)) == 1
 
 
 def pdf_text(response) -> str:
@@ -286,7 +285,7 @@ def test_the_export_shows_the_sanction_in_force_after_an_appeal(decided, bkd_use
     Appeal.objects.create(case=decided, kind="keberatan", filed_on=TODAY, outcome="diperingan",
                           decided_on=TODAY, new_sanction_type=lighter)  # fmt: skip
     response = login(bkd_user).get(reverse("sanctions:export_csv"))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = read_csv(response)
     assert rows[1][12] == "Teguran tertulis"
     page = login(bkd_user).get(reverse("sanctions:detail", args=[decided.pk]))
     assert "Hukuman yang berlaku sekarang: Teguran tertulis" in page.content.decode()
@@ -300,7 +299,7 @@ def test_the_sk_pdf_is_indonesian_for_an_english_reader(decided, bkd_user):
 
 
 def test_the_list_marks_overdue_cases(employee, bkd_user):
-    case = put_in_stage(make_case(employee, bkd_user), Stage.PANGGILAN_1, bkd_user)
+    case = put_in_stage(make_case(employee, bkd_user), Stage.SUMMONS_1, bkd_user)
     case.due_on, case.due_key = datetime.date(2025, 5, 30), "panggilan_1"
     case.save()
     assert "(lewat)" in login(bkd_user).get(reverse("sanctions:list")).content.decode()
@@ -319,7 +318,7 @@ def test_the_auditor_filters_by_instansi(auditor_user, bkd_user, employee, other
 def test_the_appeal_outcome_is_recorded_through_the_form(employee, bkd_user):
     from sanctions.models import SanctionType
 
-    case = put_in_stage(make_case(employee, bkd_user), Stage.KEBERATAN, bkd_user)
+    case = put_in_stage(make_case(employee, bkd_user), Stage.OBJECTION, bkd_user)
     url = reverse("sanctions:transition", args=[case.pk, "berlaku"])
     client = login(bkd_user)
     form = client.get(url).context["form"]
@@ -332,7 +331,7 @@ def test_the_appeal_outcome_is_recorded_through_the_form(employee, bkd_user):
                                       "new_sanction_type": lighter.pk})  # fmt: skip
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.stage == Stage.BERLAKU
+    assert case.stage == Stage.IN_FORCE
     assert case.appeals.get().new_sanction_type == lighter
 
 

@@ -60,7 +60,7 @@ def cluster(tmp_path):
         subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
             [
                 gunicorn,
-                "portal.wsgi",
+                "config.wsgi",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",

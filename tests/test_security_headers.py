@@ -38,7 +38,7 @@ def test_production_settings_pass_the_deploy_check_and_set_secure_cookies():
     assert "no issues" in check.stdout
     probe = subprocess.run(
         [sys.executable, "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE',"
-         "'portal.settings'); django.setup(); from django.conf import settings as s; "
+         "'config.settings'); django.setup(); from django.conf import settings as s; "
          "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"],
         env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip

@@ -1,6 +1,6 @@
 from django import template
 
-from portal import dates, nip
+from portal import codes, dates, nip
 
 register = template.Library()
 
@@ -29,8 +29,7 @@ def nip_masked(value):
 @register.filter
 def code_groups(value):
     """A verification code in the groups of four printed on documents: ABCD-EFGH-..."""
-    value = value or ""
-    return "-".join(value[i : i + 4] for i in range(0, len(value), 4))
+    return codes.grouped(value or "")
 
 
 @register.filter

@@ -63,7 +63,7 @@ def test_it_walks_a_case_from_report_to_decision(live_server, page: Page, bkd_us
     sk_link = page.get_by_role("link", name="Unduh SK Hukuman Disiplin (PDF)")
     expect(sk_link).to_be_visible()
     case = Case.objects.get()
-    assert case.stage == Stage.KEPUTUSAN
+    assert case.stage == Stage.DECISION
     assert case.decision.sanction_type.code == "tpp-25-9"
     response = page.request.get(base + sk_link.get_attribute("href"))
     assert response.status == 200

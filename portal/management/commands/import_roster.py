@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal import roster
 from portal.models import Instansi
-from portal.services import import_roster
+from portal.services import import_roster_file
 
 
 class Command(BaseCommand):
@@ -26,15 +26,13 @@ class Command(BaseCommand):
             raise CommandError(f"Instansi dengan kode '{instansi_code}' tidak ada.") from None
         if not file.is_file():
             raise CommandError(f"Berkas {file} tidak ada.")
-        if file.stat().st_size > roster.MAX_FILE_BYTES:
-            raise CommandError(f"Berkas {file} lebih dari {roster.MAX_FILE_BYTES // 2**20} MB.")
         try:
-            parsed = roster.parse(file.read_bytes(), file.name)
+            with file.open("rb") as fh:
+                result = import_roster_file(
+                    instansi=instansi, file=fh, filename=file.name, allow_partial=allow_partial
+                )
         except roster.RosterFileError as exc:
             raise CommandError(str(exc)) from None
-        result = import_roster(
-            instansi=instansi, rows=parsed.rows, allow_partial=allow_partial, source=file.name
-        )
         for error in result.errors:
             self.stderr.write(f"baris {error.line}, kolom {error.column}: {error.reason}")
         if result.rejected:

@@ -1,6 +1,11 @@
-from django.core.management.base import BaseCommand
+import random
 
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from pledges import demo as pledges_demo
 from portal import demo
+from portal.models import Instansi
 
 
 class Command(BaseCommand):
@@ -9,8 +14,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--staff-per-unit", type=int, default=8)
 
+    @transaction.atomic
     def handle(self, *args, staff_per_unit: int, **options) -> None:
         logins = demo.seed(staff_per_unit=staff_per_unit)
+        codes = [region["code"] for region in demo.REGIONS]
+        for instansi in Instansi.objects.filter(code__in=codes).order_by("code"):
+            pledges_demo.seed(instansi, rng=random.Random(f"demo-{instansi.code}"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data demo siap. Akun demo (kata sandi semua: {demo.DEMO_PASSWORD}):"

@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import health, views
+from portal import views as portal_views
+
+from . import health, home
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("masuk/", login_not_required(views.LoginView.as_view()), name="login"),
+    path("", home.home, name="home"),
+    path("masuk/", login_not_required(portal_views.LoginView.as_view()), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("bahasa/", login_not_required(set_language), name="set_language"),
     path("pegawai/", include("portal.urls_roster")),

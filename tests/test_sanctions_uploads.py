@@ -6,8 +6,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from sanctions.evidence import MAX_BYTES
 from sanctions.models import CaseEvent, Evidence, Stage
+from sanctions.uploads import MAX_BYTES
 from tests.conftest import login
 from tests.sanctions_helpers import make_case
 
@@ -81,7 +81,7 @@ def test_a_bad_attachment_leaves_the_case_unchanged(bkd_user, case):
     assert response.status_code == 200
     assert "hanya PDF" in response.content.decode()
     case.refresh_from_db()
-    assert case.stage == Stage.TELAAH
+    assert case.stage == Stage.SCREENING
     assert CaseEvent.objects.count() == 1
     assert not Evidence.objects.exists()
 

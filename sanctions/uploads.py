@@ -1,4 +1,4 @@
-"""Checking uploaded evidence by its content: the file name and the browser's type are ignored."""
+"""Checking uploaded case files (PDF, PNG, JPEG) by their content."""
 
 from __future__ import annotations
 
