@@ -28,6 +28,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("SECRET_KEY must be set when DEBUG=0")
     SECRET_KEY = "dev-only-insecure-key-change-me-" + "x" * 32  # noqa: S105
+# Addresses that receive every evidence checkpoint as well (comma-separated, optional).
+EVIDENCE_CHECKPOINT_EMAILS = env_list("EVIDENCE_CHECKPOINT_EMAILS")
 # The evidence chain is anchored with an HMAC whose key lives outside the database.
 EVIDENCE_HMAC_KEY = os.environ.get("EVIDENCE_HMAC_KEY", "" if not DEBUG else "dev-evidence-key")
 if not EVIDENCE_HMAC_KEY:
@@ -166,6 +168,16 @@ STORAGES = {
         ),
         "OPTIONS": {"location": str(MEDIA_ROOT)}
         if "DEFAULT_STORAGE_BACKEND" not in os.environ
+        else {},
+    },
+    # Checkpoints of the evidence chains (manage.py anchor_chains): never the database, and
+    # in production not the database's machine either (another disk, or an object store).
+    "checkpoints": {
+        "BACKEND": os.environ.get(
+            "CHECKPOINT_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": {"location": os.environ.get("CHECKPOINT_DIR", str(VAR_DIR / "checkpoints"))}
+        if "CHECKPOINT_STORAGE_BACKEND" not in os.environ
         else {},
     },
     "staticfiles": {

@@ -24,7 +24,7 @@ def get_own_signature(user: User, code: str) -> Signature:
 
 def get_downloadable_signature(user: User, code: str) -> Signature:
     return get_object_or_404(
-        Signature.objects.downloadable_by(user).select_related("instansi"),
+        Signature.objects.downloadable_by(user).select_related("instansi", "witnessed"),
         code=normalize_code(code),
     )
 

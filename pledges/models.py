@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
-from portal.evidence import AppendOnly, AppendOnlyQuerySet, ChainedRecord, canonical, sha256_hex
+from portal.evidence import (
+    AppendOnly,
+    AppendOnlyQuerySet,
+    ChainedRecord,
+    canonical,
+    file_sha256,
+    sha256_hex,
+)
 from portal.models import Employee, EmployeeQuerySet, Instansi, Unit, User
 
 IKRAR_POINTS = [
@@ -218,11 +226,11 @@ class SignatureQuerySet(AppendOnlyQuerySet):
         return self.filter(scopes)
 
     def reviewable_by(self, user: User) -> SignatureQuerySet:
-        """The BKD reviews the ikrar and pakta of its instansi (a witness record follows its
-        pakta and is not reviewed on its own)."""
+        """The BKD reviews every signature of its instansi: ikrar, pakta and the witness's
+        countersignature (which can be returned or revoked on its own, e.g. a wrong witness)."""
         if not (user.is_authenticated and user.is_bkd):
             return self.none()
-        return self.filter(instansi_id=user.instansi_id).exclude(kind=Signature.Kind.WITNESS)
+        return self.filter(instansi_id=user.instansi_id)
 
     def valid(self) -> SignatureQuerySet:
         return self.filter(status__in=Signature.VALID_STATUSES)
@@ -236,9 +244,11 @@ class SignatureQuerySet(AppendOnlyQuerySet):
 
 class Signature(ChainedRecord):
     """One signing act: evidence that is never edited. `status` is the only column that moves,
-    as a projection of the review events that follow (returned, revoked ...)."""
+    and only as the review chain says (extra_guard_sql): it is the latest review event's
+    result, or pending without one."""
 
     MUTABLE_FIELDS = ("status",)
+    chain_prefix = "signature"
 
     class Kind(models.TextChoices):
         IKRAR = "ikrar", _("Ikrar Netralitas")
@@ -319,20 +329,106 @@ class Signature(ChainedRecord):
         return codes.grouped(self.code)
 
     @property
-    def is_valid(self) -> bool:
-        return self.status in self.VALID_STATUSES
+    def effective_status(self) -> str:
+        """A witness copy is only as valid as the pakta it countersigns."""
+        if self.kind == self.Kind.WITNESS and self.witnessed.status not in self.VALID_STATUSES:
+            return self.witnessed.status
+        return self.status
 
-    def chain_key(self) -> str:
-        return f"signature:{self.instansi_id}"
+    def get_effective_status_display(self) -> str:
+        return self.Status(self.effective_status).label
+
+    @property
+    def is_valid(self) -> bool:
+        return self.effective_status in self.VALID_STATUSES
 
     def current_document(self) -> Signature:
         """The signature whose PDF is the pakta as it now stands: a countersigned pakta is
         delivered as the witness's document, which shows both signatures."""
-        if self.kind == self.Kind.PAKTA:
+        if self.kind == self.Kind.PAKTA and self.is_valid:
             witness = self.witnesses.valid().order_by("-signed_at").first()
             if witness is not None:
                 return witness
         return self
+
+    def status_from_reviews(self) -> str:
+        """The status as the review chain states it, read from the events themselves."""
+        last = self.reviews.order_by("-seq").values_list("action", flat=True).first()
+        return ReviewEvent.RESULTING_STATUS[last] if last else self.Status.PENDING
+
+    @classmethod
+    def extra_guard_sql(cls, vendor: str) -> list[str]:
+        """The database refuses a status that is not the one the review chain gives."""
+        table, reviews = cls._meta.db_table, ReviewEvent._meta.db_table
+        # Table names and values come from model metadata, never from input.
+        results = ReviewEvent.RESULTING_STATUS.items()
+        cases = " ".join(f"WHEN '{action}' THEN '{status}'" for action, status in results)
+        expected = (
+            f"COALESCE((SELECT CASE action {cases} END FROM {reviews} "  # noqa: S608
+            f"WHERE signature_id = NEW.id ORDER BY seq DESC LIMIT 1), '{cls.Status.PENDING}')"
+        )
+        message = f"the status in {table} follows its review events"
+        if vendor == "postgresql":
+            return [
+                f"""
+CREATE OR REPLACE FUNCTION {table}_status_guard() RETURNS trigger AS $$
+BEGIN
+  IF NEW.status IS DISTINCT FROM {expected} THEN
+    RAISE EXCEPTION '{message}';
+  END IF;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS {table}_status ON {table};
+CREATE TRIGGER {table}_status BEFORE INSERT OR UPDATE OF status ON {table}
+  FOR EACH ROW EXECUTE FUNCTION {table}_status_guard();
+"""
+            ]
+        on = "(SELECT locked FROM evidence_guard) IS NOT 0"
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_status_update",
+            f"""CREATE TRIGGER {table}_status_update BEFORE UPDATE OF status ON {table}
+  WHEN {on} AND NEW.status IS NOT {expected}
+  BEGIN SELECT RAISE(ABORT, '{message}'); END""",
+            # Before an insert SQLite has no row id yet; a new signature is simply pending.
+            f"DROP TRIGGER IF EXISTS {table}_status_insert",
+            f"""CREATE TRIGGER {table}_status_insert BEFORE INSERT ON {table}
+  WHEN {on} AND NEW.status IS NOT '{cls.Status.PENDING}'
+  BEGIN SELECT RAISE(ABORT, '{message}'); END""",
+        ]
+
+    @classmethod
+    def derived_problems(cls, chains: list[str]) -> Iterator[str]:
+        """Every signature whose stored status differs from its review events (a status
+        flipped behind the triggers' back)."""
+        last_action = (
+            ReviewEvent.objects.filter(signature=OuterRef("pk")).order_by("-seq").values("action")
+        )
+        rows = (
+            cls.objects.filter(chain__in=chains)
+            .annotate(last_action=Subquery(last_action[:1]))
+            .values_list("seq", "pk", "code", "status", "last_action")
+            .order_by("chain", "seq")
+        )
+        for seq, pk, code, status, action in rows.iterator(chunk_size=2000):
+            expected = ReviewEvent.RESULTING_STATUS[action] if action else cls.Status.PENDING
+            if status != expected:
+                yield (
+                    f"catatan #{seq} (id {pk}, kode {codes.grouped(code)}): status tersimpan "
+                    f"'{status}', menurut rantai telaah '{expected}'"
+                )
+
+    @classmethod
+    def check_files(cls, chains: list[str]) -> tuple[int, list[str]]:
+        """Drawn signature images against the hash the signing record carries."""
+        rows = cls.objects.filter(chain__in=chains).exclude(image="").order_by("chain", "seq")
+        checked, problems = 0, []
+        for signature in rows.only("seq", "code", "image", "image_sha256").iterator(2000):
+            checked += 1
+            digest = file_sha256(signature.image)
+            if digest != signature.image_sha256:
+                state = "hilang" if digest is None else "berubah"
+                problems.append(f"gambar tanda tangan {signature.code_display} {state}")
+        return checked, problems
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -356,6 +452,8 @@ class Signature(ChainedRecord):
 
 class ReviewEvent(ChainedRecord):
     """A BKD decision on a signature: approve, return with a reason, or revoke with a reason."""
+
+    chain_prefix = "review"
 
     class Action(models.TextChoices):
         APPROVE = "setujui", _("Disetujui")
@@ -383,9 +481,6 @@ class ReviewEvent(ChainedRecord):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.signature.code_display}"
-
-    def chain_key(self) -> str:
-        return f"review:{self.instansi_id}"
 
     def payload(self) -> dict[str, Any]:
         return {

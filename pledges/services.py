@@ -253,6 +253,8 @@ def sign_witness(*, employee: Employee, pakta: Signature, data: SignatureInput) 
     """The Sekda (or the regional head, where listed) countersigns a valid pakta."""
     if not pakta.is_valid or pakta.kind != Signature.Kind.PAKTA:
         raise ValidationError(_("Pakta ini tidak berlaku lagi sehingga tidak dapat disaksikan."))
+    if pakta.employee_id == employee.pk:
+        raise ValidationError(_("Anda tidak dapat menjadi saksi atas pakta Anda sendiri."))
     identity = {
         **employee.snapshot(),
         "unit": pakta.unit.name,

@@ -23,6 +23,7 @@ from .access import get_campaign_for, get_downloadable_signature, get_own_signat
 from .certificates import certificate_for
 from .forms import CampaignForm, CodeForm, PdfCheckForm, SignForm, TemplateCopyForm
 from .models import Campaign, Certificate, Signature, normalize_code
+from .verification import attest
 
 # Public pages: generous for a room full of people scanning QR codes behind one address,
 # tight enough to make enumerating codes pointless.
@@ -147,6 +148,9 @@ def signed(request, code: str):
 def certificate(request, code: str):
     """The stored PDF, served from storage; rendered now only if the worker has not yet."""
     signature = get_downloadable_signature(request.user, code).current_document()
+    if not signature.is_valid:
+        # A returned or revoked document is never handed out as if it still held.
+        return render(request, "pledges/not_valid.html", {"signature": signature}, status=410)
     cert = certificate_for(signature)
     services.log_download(
         user=request.user, instansi_id=signature.instansi_id, signature=signature, request=request
@@ -184,14 +188,18 @@ def verify_index(request):
 def verify(request, code: str):
     """The QR target: status and the minimum identity, nothing more."""
     signature = (
-        Signature.objects.select_related("campaign", "instansi", "unit")
+        Signature.objects.select_related("campaign", "instansi", "unit", "witnessed")
         .filter(code=normalize_code(code))
         .first()
     )
     return render(
         request,
         "pledges/verify.html",
-        {"signature": signature, "code_form": CodeForm(), "pdf_form": PdfCheckForm()},
+        {
+            "attestation": attest(signature) if signature else None,
+            "code_form": CodeForm(),
+            "pdf_form": PdfCheckForm(),
+        },
         status=200 if signature else 404,
     )
 
@@ -207,7 +215,7 @@ def verify_pdf(request):
         digest = hashlib.file_digest(form.cleaned_data["file"], "sha256").hexdigest()
         certificate = (
             Certificate.objects.select_related(
-                "signature", "signature__campaign", "signature__instansi"
+                "signature", "signature__campaign", "signature__instansi", "signature__witnessed"
             )
             .filter(sha256=digest)
             .first()
@@ -219,6 +227,7 @@ def verify_pdf(request):
             "code_form": CodeForm(),
             "pdf_form": form,
             "certificate": certificate,
+            "attestation": attest(certificate.signature) if certificate else None,
             "checked": form.is_valid(),
         },
         status=200 if form.is_valid() else 400,

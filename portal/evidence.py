@@ -52,6 +52,15 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(field_file) -> str | None:
+    """SHA-256 of a stored file, read in chunks; None when it cannot be read."""
+    try:
+        with field_file.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except (OSError, ValueError):
+        return None
+
+
 def anchor(record_hash: str) -> str:
     return hmac.new(settings.EVIDENCE_HMAC_KEY.encode(), record_hash.encode(), "sha256").hexdigest()
 
@@ -106,9 +115,18 @@ class AppendOnly(models.Model):
     def delete(self, *args, **kwargs):
         raise ImmutableRecord(f"{type(self).__name__} is append-only")
 
+    @classmethod
+    def extra_guard_sql(cls, vendor: str) -> list[str]:
+        """More trigger statements for this table (e.g. a projection that must follow its
+        events), installed with the guard."""
+        return []
+
 
 class ChainedRecord(AppendOnly):
-    """Base of every evidence table. Subclasses define `chain_key()` and `payload()`."""
+    """Base of every evidence table. Subclasses set `chain_prefix`, have an `instansi`, and
+    define `payload()`; one chain per instansi and table ("signature:12")."""
+
+    chain_prefix: ClassVar[str]
 
     chain = models.CharField(max_length=80, editable=False)
     seq = models.BigIntegerField(editable=False)
@@ -126,10 +144,30 @@ class ChainedRecord(AppendOnly):
         ]
 
     def chain_key(self) -> str:
-        raise NotImplementedError
+        return f"{self.chain_prefix}:{self.instansi_id}"
 
     def payload(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def is_intact(self) -> bool:
+        """This one record: its hash, its HMAC and the chain it belongs to (a record moved to
+        another chain, or rewritten without the key, fails)."""
+        return (
+            self.chain == self.chain_key()
+            and self.compute_hash() == self.record_hash
+            and hmac.compare_digest(anchor(self.record_hash), self.anchor_hmac)
+        )
+
+    @classmethod
+    def derived_problems(cls, chains: list[str]) -> Iterator[str]:
+        """Columns of the table that must follow from the chains (e.g. a signature's status
+        from its review events) and do not: one message per record."""
+        return iter(())
+
+    @classmethod
+    def check_files(cls, chains: list[str]) -> tuple[int, list[str]]:
+        """Stored files against the hashes the chain recorded: (files checked, problems)."""
+        return 0, []
 
     def compute_hash(self) -> str:
         body = {
@@ -181,6 +219,8 @@ def verify(model: type[ChainedRecord], chain: str) -> ChainBreak | None:
             return ChainBreak(chain, expected_seq, record.pk, "urutan rantai terputus")
         if record.prev_hash != prev:
             return ChainBreak(chain, record.seq, record.pk, "hash sebelumnya tidak cocok")
+        if record.chain_key() != chain:
+            return ChainBreak(chain, record.seq, record.pk, "catatan dipindah dari rantai lain")
         if record.compute_hash() != record.record_hash:
             return ChainBreak(chain, record.seq, record.pk, "isi catatan berubah")
         if not hmac.compare_digest(anchor(record.record_hash), record.anchor_hmac):
@@ -248,6 +288,53 @@ def _guard(connection, model: type[models.Model], mutable: tuple[str, ...]) -> N
                 cursor.execute(statement)
 
 
+def chain_head_guard_sql(vendor: str) -> list[str]:
+    """A chain head only moves forward one record at a time and is never deleted, so a chain
+    cannot be rewound from inside the application's own SQL."""
+    table = ChainHead._meta.db_table
+    if vendor == "postgresql":
+        return [
+            f"""
+CREATE OR REPLACE FUNCTION {table}_guard() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION 'chain heads cannot be deleted';
+  END IF;
+  IF TG_OP = 'INSERT' AND (NEW.seq <> 0 OR NEW.last_hash <> '{GENESIS}') THEN
+    RAISE EXCEPTION 'a chain starts empty';
+  END IF;
+  IF TG_OP = 'UPDATE' AND (NEW.chain IS DISTINCT FROM OLD.chain OR NEW.seq <> OLD.seq + 1) THEN
+    RAISE EXCEPTION 'a chain head only moves forward one record at a time';
+  END IF;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS {table}_guard ON {table};
+CREATE TRIGGER {table}_guard BEFORE INSERT OR UPDATE OR DELETE ON {table}
+  FOR EACH ROW EXECUTE FUNCTION {table}_guard();
+"""
+        ]
+    on = "(SELECT locked FROM evidence_guard) IS NOT 0"
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_no_delete",
+        f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} WHEN {on}
+  BEGIN SELECT RAISE(ABORT, 'chain heads cannot be deleted'); END""",
+        f"DROP TRIGGER IF EXISTS {table}_forward",
+        f"""CREATE TRIGGER {table}_forward BEFORE UPDATE ON {table}
+  WHEN {on} AND (NEW.chain IS NOT OLD.chain OR NEW.seq IS NOT OLD.seq + 1)
+  BEGIN SELECT RAISE(ABORT, 'a chain head only moves forward one record at a time'); END""",
+        f"DROP TRIGGER IF EXISTS {table}_starts_empty",
+        f"""CREATE TRIGGER {table}_starts_empty BEFORE INSERT ON {table}
+  WHEN {on} AND (NEW.seq IS NOT 0 OR NEW.last_hash IS NOT '{GENESIS}')
+  BEGIN SELECT RAISE(ABORT, 'a chain starts empty'); END""",
+    ]
+
+
+def chained_models() -> list[type[ChainedRecord]]:
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, ChainedRecord)]
+
+
 def append_only_models() -> list[type[AppendOnly]]:
     from django.apps import apps
 
@@ -261,7 +348,12 @@ def install_guards(using: str = "default", **_signal_kwargs) -> None:
 
     connection = connections[using]
     tables = set(connection.introspection.table_names())
-    with transaction.atomic(using=using):
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         for model in append_only_models():
             if model._meta.db_table in tables:
                 _guard(connection, model, model.MUTABLE_FIELDS)
+                for statement in model.extra_guard_sql(connection.vendor):
+                    cursor.execute(statement)
+        if ChainHead._meta.db_table in tables:
+            for statement in chain_head_guard_sql(connection.vendor):
+                cursor.execute(statement)

@@ -42,6 +42,19 @@ def drawn_input(**kwargs) -> SignatureInput:
     return SignatureInput(method="drawn", drawn_data_url=data_url(drawn_png()), **kwargs)
 
 
+def decide(signature, action: str, reason: str = "Alasan uji yang jelas."):
+    """A BKD decision on `signature` through the review service (status follows the chain)."""
+    from pledges.services import review
+    from portal.models import User
+
+    actor = User.objects.filter(role=User.Role.BKD, instansi=signature.instansi).first()
+    if actor is None:
+        actor = User.objects.create_user(
+            f"bkd.uji.{signature.instansi.code}", role=User.Role.BKD, instansi=signature.instansi
+        )
+    return review(signature=signature, action=action, reason=reason, actor=actor)
+
+
 def make_signature(employee, campaign=None, **kwargs):
     campaign = campaign or make_campaign(employee.instansi)
     return sign_ikrar(employee=employee, campaign=campaign, data=drawn_input(**kwargs))

@@ -49,7 +49,7 @@ def test_it_restores_a_dump_whose_chains_and_certificates_verify(unit, restored_
 
     media = settings.STORAGES["default"]["OPTIONS"]["location"]
     result = subprocess.run(
-        [sys.executable, "manage.py", "verify_chain", "--certificates"],
+        [sys.executable, "manage.py", "verify_chain", "--files"],
         env={
             **env,
             "DATABASE_URL": f"postgres://{env['PGUSER']}@{env['PGHOST']}:{env['PGPORT']}/{name}",
@@ -60,4 +60,4 @@ def test_it_restores_a_dump_whose_chains_and_certificates_verify(unit, restored_
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "OK     belu         tanda tangan: 3 catatan" in result.stdout
-    assert "OK     belu         sertifikat: 3 berkas" in result.stdout
+    assert "OK     berkas tanda tangan: 3 berkas" in result.stdout

@@ -1,11 +1,11 @@
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from pledges.models import Signature
 from portal.evidence import verify
 from tests.conftest import make_employee
-from tests.pledges_helpers import make_campaign, make_signature
+from tests.pledges_helpers import decide, make_campaign, make_signature
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +42,14 @@ def test_verify_chain_passes_an_intact_chain(signatures, capsys):
     assert "OK     belu         tanda tangan: 4 catatan" in capsys.readouterr().out
 
 
-def test_the_database_allows_the_status_projection_to_move(signatures):
-    Signature.objects.filter(pk=signatures[0].pk).update(status=Signature.Status.APPROVED)
-    assert Signature.objects.get(pk=signatures[0].pk).status == "disetujui"
+def test_the_status_moves_only_as_the_review_chain_says(signatures):
+    target = Signature.objects.filter(pk=signatures[0].pk)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        target.update(status=Signature.Status.APPROVED)  # no approval event: refused
+    decide(signatures[0], "setujui")
+    assert target.get().status == "disetujui"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        target.update(status=Signature.Status.PENDING)
     assert verify(Signature, signatures[0].chain) is None
 
 

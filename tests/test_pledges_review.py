@@ -14,7 +14,7 @@ from pledges.services import SignatureInput, sign_ikrar
 from portal.evidence import verify
 from portal.models import AuditEvent
 from tests.conftest import login, make_employee
-from tests.pledges_helpers import data_url, drawn_png, make_campaign, make_signature
+from tests.pledges_helpers import data_url, decide, drawn_png, make_campaign, make_signature
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_the_queue_lists_filters_and_searches(bkd_user, unit, campaign):
     ]
     found = client.get(url, {"q": people[2].nip_display}).context["page"]
     assert [s.identity["name"] for s in found] == ["Clara Bau"]
-    Signature.objects.filter(employee=people[0]).update(status="disetujui")
+    decide(Signature.objects.get(employee=people[0]), "setujui")
     assert client.get(url, {"status": "disetujui"}).context["page"].paginator.count == 1
     assert client.get(url, {"method": "typed"}).context["page"].paginator.count == 0
     tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from pledges.models import IKRAR_POINTS, Signature
 from tests.conftest import login, make_employee, make_user
-from tests.pledges_helpers import data_url, drawn_png, make_campaign
+from tests.pledges_helpers import data_url, decide, drawn_png, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +162,7 @@ def test_a_returned_signature_lets_the_employee_sign_again(asn_user, employee, c
     client = login(asn_user)
     client.post(sign_url(campaign), form_data())
     first = Signature.objects.get()
-    first.status = Signature.Status.RETURNED
-    first.save(update_fields=["status"])
+    decide(first, "kembalikan")
     assert client.post(sign_url(campaign), form_data()).status_code == 302
     assert Signature.objects.filter(employee=employee).count() == 2
     assert Signature.objects.valid().get().pk != first.pk
