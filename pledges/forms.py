@@ -8,8 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Unit
+from portal.names import same_name
 
 from .models import CODE_LENGTH, Campaign, ReviewEvent, Signature, normalize_code
+from .services import typed_name_error
 
 MAX_POINTS = 20
 MAX_POINT_CHARS = 1000
@@ -112,13 +114,14 @@ class SignForm(forms.Form):
     typed_name = forms.CharField(
         label=_("Ketik nama lengkap Anda"),
         required=False,
-        max_length=200,
+        max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
-    def __init__(self, *args, campaign: Campaign, points: list[str], **kwargs) -> None:
+    def __init__(self, *args, campaign: Campaign, points: list[str], signer: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.points = points
+        self.signer = signer
         for index, point in enumerate(points, start=1):
             self.fields[f"point_{index}"] = forms.BooleanField(
                 label=point,
@@ -144,11 +147,10 @@ class SignForm(forms.Form):
         data = super().clean()
         if data.get("method") == Signature.Method.DRAWN and not data.get("signature"):
             self.add_error(None, _("Buat tanda tangan Anda di kotak tanda tangan."))
-        if (
-            data.get("method") == Signature.Method.TYPED
-            and len((data.get("typed_name") or "").strip()) < 3
+        if data.get("method") == Signature.Method.TYPED and not same_name(
+            data.get("typed_name") or "", self.signer
         ):
-            self.add_error("typed_name", _("Ketik nama lengkap Anda sebagai tanda tangan."))
+            self.add_error("typed_name", typed_name_error(self.signer))
         return data
 
 

@@ -279,7 +279,7 @@ class Signature(ChainedRecord):
     identity = models.JSONField(_("identitas saat menandatangani"))
     text_hash = models.CharField(max_length=64)
     method = models.CharField(_("cara"), max_length=6, choices=Method.choices)
-    typed_name = models.CharField(_("nama diketik"), max_length=200, blank=True)
+    typed_name = models.CharField(_("nama diketik"), max_length=300, blank=True)
     image = models.FileField(upload_to="signatures/%Y/%m/", blank=True)
     image_sha256 = models.CharField(max_length=64, blank=True)
     signed_at = models.DateTimeField(_("waktu tanda tangan"))

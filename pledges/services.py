@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import client_ip, record
 from portal.models import Employee, Unit
+from portal.names import same_name
 
 from . import tasks
 from .models import (
@@ -44,8 +45,9 @@ class SignatureInput:
     user_agent: str = ""
 
 
-def _check(campaign: Campaign, kind: str, data: SignatureInput) -> bytes:
-    """Everything the browser already checked, checked again; returns the image bytes."""
+def _check(campaign: Campaign, kind: str, data: SignatureInput, signer: str) -> bytes:
+    """Everything the browser already checked, checked again; returns the image bytes.
+    `signer` is the registered name the typed signature must be."""
     if not campaign.is_open():
         raise ValidationError(_("Kampanye ini tidak sedang dibuka untuk penandatanganan."))
     if data.confirmed_points != len(campaign.points_for(kind)):
@@ -53,10 +55,16 @@ def _check(campaign: Campaign, kind: str, data: SignatureInput) -> bytes:
     if data.method == Signature.Method.DRAWN and campaign.allow_drawn:
         return clean_signature(data.drawn_data_url)
     if data.method == Signature.Method.TYPED and campaign.allow_typed:
-        if len(data.typed_name.strip()) < 3:
-            raise ValidationError(_("Ketik nama lengkap Anda sebagai tanda tangan."))
+        if not same_name(data.typed_name, signer):
+            raise ValidationError(typed_name_error(signer))
         return b""
     raise ValidationError(_("Cara tanda tangan ini tidak diizinkan untuk kampanye ini."))
+
+
+def typed_name_error(signer: str) -> str:
+    return _("Ketik nama lengkap Anda seperti terdaftar: %(name)s (gelar boleh tidak ditulis).") % {
+        "name": signer
+    }
 
 
 def append_signature(
@@ -74,7 +82,14 @@ def append_signature(
     Raises ValidationError for bad input and AlreadySigned when a valid one exists; in both
     cases nothing is written.
     """
-    image = _check(campaign, kind, data)
+    if not employee.is_active:
+        raise ValidationError(
+            _(
+                "Anda tercatat tidak aktif di daftar pegawai sehingga tidak dapat "
+                "menandatangani. Hubungi admin BKD bila data ini keliru."
+            )
+        )
+    image = _check(campaign, kind, data, identity["name"])
     now = timezone.now()
     signature = Signature(
         code=new_code(),

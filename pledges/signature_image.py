@@ -3,6 +3,8 @@
 import base64
 import binascii
 import io
+import struct
+import zlib
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -39,6 +41,8 @@ def validate_png(data: bytes) -> None:
         raise ValidationError(_("Gambar tanda tangan terlalu besar."), code="too_big")
     if not data.startswith(PNG_MAGIC):
         raise ValidationError(_("Tanda tangan harus berupa gambar PNG."), code="format")
+    if not _complete(data):
+        raise ValidationError(_("Gambar tanda tangan rusak."), code="corrupt")
     try:
         with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
             width, height = image.size
@@ -65,6 +69,45 @@ def validate_png(data: bytes) -> None:
             _("Tanda tangan masih kosong atau terlalu kecil. Silakan tanda tangani di kotak."),
             code="blank",
         )
+
+
+MAX_INFLATED = 64 * 2**20
+
+
+def _complete(data: bytes) -> bool:
+    """Every chunk whole with its checksum, IHDR first, IEND last, and the image data one
+    finished zlib stream. Checked here, byte by byte, because Pillow pads a truncated image
+    silently once anything in the process (WeasyPrint does) sets LOAD_TRUNCATED_IMAGES."""
+    position, kinds, inflater, inflated = len(PNG_MAGIC), [], zlib.decompressobj(), 0
+    while position + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        end = position + 12 + length
+        if end > len(data) or len(body) != length:
+            return False
+        (crc,) = struct.unpack(">I", data[end - 4 : end])
+        if zlib.crc32(kind + body) != crc:
+            return False
+        if kind == b"IDAT":
+            try:
+                while body and not inflater.eof:
+                    inflated += len(inflater.decompress(body, 1 << 20))
+                    body = inflater.unconsumed_tail
+                    if inflated > MAX_INFLATED:
+                        return False
+            except zlib.error:
+                return False
+        kinds.append(kind)
+        position = end
+        if kind == b"IEND":
+            break
+    return (
+        position == len(data)
+        and kinds[:1] == [b"IHDR"]
+        and kinds[-1:] == [b"IEND"]
+        and inflater.eof
+    )
 
 
 OPAQUE = [255 if a > 64 else 0 for a in range(256)]

@@ -83,7 +83,12 @@ def signing_flow(request, campaign: Campaign, page: SigningPage, **context):
         return redirect("pledges:signed", code=existing.code)
     if not campaign.is_open():
         return render(request, "pledges/closed.html", {"campaign": campaign}, status=403)
-    form = SignForm(request.POST or None, campaign=campaign, points=campaign.points_for(page.kind))
+    form = SignForm(
+        request.POST or None,
+        campaign=campaign,
+        points=campaign.points_for(page.kind),
+        signer=request.user.employee.name,
+    )
     if request.method == "POST" and form.is_valid():
         data = services.SignatureInput(
             method=form.cleaned_data["method"],

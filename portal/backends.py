@@ -15,3 +15,10 @@ class UserBackend(ModelBackend):
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+    def user_can_authenticate(self, user) -> bool:
+        """An employee the roster marks inactive no longer logs in (their past signatures stay
+        valid evidence); an open session ends at its next request."""
+        if not super().user_can_authenticate(user):
+            return False
+        return user.employee_id is None or user.employee.is_active

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import nip as nip_mod
 from . import roster
-from .models import Employee, Unit
+from .models import Employee, Unit, User
 
 
 class LoginForm(AuthenticationForm):
@@ -22,6 +22,27 @@ class LoginForm(AuthenticationForm):
         value = self.cleaned_data["username"].strip()
         digits = nip_mod.normalize(value)
         return digits if digits.isdigit() else value
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError as exc:
+            if exc.code == "invalid_login" and self._is_inactive_employee():
+                # Only with the right password: the message must not tell who exists.
+                raise forms.ValidationError(
+                    _(
+                        "Anda tercatat tidak aktif di daftar pegawai sehingga tidak dapat masuk. "
+                        "Hubungi admin BKD bila data ini keliru."
+                    ),
+                    code="inactive",
+                ) from None
+            raise
+
+    def _is_inactive_employee(self) -> bool:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        user = User.objects.filter(username=username, employee__is_active=False).first()
+        return bool(user and password and user.check_password(password))
 
 
 class RosterUploadForm(forms.Form):

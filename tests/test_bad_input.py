@@ -70,12 +70,28 @@ def test_a_decompression_bomb_is_refused_before_decoding(asn_user, campaign):
     assert not Signature.objects.exists()
 
 
+@pytest.mark.parametrize("cut", [30, 200], ids=["end", "image-data"])
+def test_a_truncated_png_is_refused_even_after_a_pdf_was_rendered(asn_user, campaign, cut):
+    from PIL import ImageFile
+
+    from portal.pdf import render_pdf
+
+    render_pdf("pdf/pakta_recap.html", {"signed": [], "unsigned": []})
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint set it for the whole process
+    png = drawn_png()
+    response = login(asn_user).post(
+        reverse("pledges:sign", args=[campaign.pk]), sign_form(signature=data_url(png[:-cut]))
+    )
+    assert response.status_code == 400 and "rusak" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
 def test_a_very_long_typed_name_is_refused(asn_user, campaign):
     response = login(asn_user).post(
         reverse("pledges:sign", args=[campaign.pk]),
         sign_form(method="typed", signature="", typed_name="A" * 10_000),
     )
-    assert response.status_code == 400 and "paling banyak 200" in response.content.decode()
+    assert response.status_code == 400 and "paling banyak 300" in response.content.decode()
     assert not Signature.objects.exists()
 
 

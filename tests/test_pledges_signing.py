@@ -95,6 +95,42 @@ def test_it_signs_with_a_typed_name(asn_user, employee, campaign):
 
 
 @pytest.mark.parametrize(
+    ("registered", "typed"),
+    [
+        ("Siti Abi, M.Si.", "Siti Abi"),
+        ("Siti Abi, M.Si.", "  SITI   ABI, m.si "),
+        ("Drs. Agustinus Nahak, M.Si.", "Agustinus Nahak"),
+        ("Hj. Nur Hamid, S.E.", "Hj. Nur Hamid"),
+        ("Ｍａｒｉａ Ｂｅｒｅ", "Maria Bere"),
+    ],
+)
+def test_a_typed_name_is_the_registered_name_titles_optional(unit, campaign, registered, typed):
+    employee = make_employee(unit, registered)
+    response = login(make_user(employee=employee)).post(
+        sign_url(campaign), form_data(method="typed", signature="", typed_name=typed)
+    )
+    assert response.status_code == 302
+    assert Signature.objects.get(employee=employee).typed_name == typed.strip()
+
+
+@pytest.mark.parametrize("typed", ["Siti", "Sekda Belu", "Abi Siti", "Siti Abi Bere"])
+def test_a_typed_name_that_is_not_the_registered_one_is_refused(unit, campaign, typed):
+    employee = make_employee(unit, "Siti Abi, M.Si.")
+    response = login(make_user(employee=employee)).post(
+        sign_url(campaign), form_data(method="typed", signature="", typed_name=typed)
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Ketik nama lengkap Anda seperti terdaftar: Siti Abi, M.Si." in page
+    assert not Signature.objects.exists()
+
+
+def test_the_page_shows_how_the_typed_name_will_print(asn_user, campaign):
+    page = login(asn_user).get(sign_url(campaign)).content.decode()
+    assert 'id="typed-preview"' in page and "Akan tercetak pada dokumen sebagai" in page
+
+
+@pytest.mark.parametrize(
     ("overrides", "message"),
     [
         ({"point_4": None}, "Centang butir 4 untuk menyetujuinya."),

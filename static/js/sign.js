@@ -28,6 +28,13 @@
     });
   }
 
+  var typed = form.querySelector("input[name=typed_name]");
+  var preview = document.getElementById("typed-preview");
+  if (typed && preview) {
+    // Shows exactly what the document will print, so the signer sees it before submitting.
+    typed.addEventListener("input", function () { preview.textContent = typed.value; });
+  }
+
   var radios = form.querySelectorAll("[data-method]");
   function showMethod() {
     var chosen = form.querySelector("[data-method]:checked");
