@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -17,13 +18,21 @@ def _database() -> None:
         cursor.execute("SELECT 1")
 
 
+# The storage probe writes a file: an anonymous endpoint must not do that on every hit, so a
+# good answer holds for a minute (a failing storage is probed again every time).
+STORAGE_PROBE_SECONDS = 60
+
+
 def _storage() -> None:
+    if cache.get("health:storage-ok"):
+        return
     name = default_storage.save("health/probe.txt", ContentFile(b"ok"))
     try:
         if default_storage.open(name).read() != b"ok":
             raise OSError("storage read back differs")
     finally:
         default_storage.delete(name)
+    cache.set("health:storage-ok", True, STORAGE_PROBE_SECONDS)
 
 
 def _tasks() -> None:

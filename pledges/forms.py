@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import IdChoiceField, IdMultipleChoiceField
 from portal.models import Unit
 from portal.names import same_name
 
@@ -91,7 +92,7 @@ class CampaignForm(forms.ModelForm):
 
 
 class TemplateCopyForm(forms.Form):
-    template = forms.ModelChoiceField(
+    template = IdChoiceField(
         label=_("Templat nasional"), queryset=Campaign.objects.national_templates().current()
     )
 
@@ -191,7 +192,7 @@ class PdfCheckForm(forms.Form):
 
 class ReviewFilterForm(forms.Form):
     q = forms.CharField(label=_("Cari NIP atau nama"), required=False, max_length=100)
-    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=None, required=False)
+    unit = IdChoiceField(label=_("Unit kerja"), queryset=None, required=False)
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Semua"))] + Signature.Status.choices)  # fmt: skip
     kind = forms.ChoiceField(
@@ -245,7 +246,7 @@ class ReviewForm(forms.Form):
 
 
 class ReminderForm(forms.Form):
-    units = forms.ModelMultipleChoiceField(
+    units = IdMultipleChoiceField(
         label=_("Unit kerja (kosongkan untuk seluruh instansi)"),
         queryset=None,
         required=False,

@@ -12,16 +12,23 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from portal.access import asn_required, role_required
 from portal.audit import client_ip
+from portal.limits import UPLOAD_OVERHEAD, max_body, public_rate
 from portal.models import User
 
 from . import services
 from .access import get_campaign_for, get_downloadable_signature, get_own_signature
 from .certificates import certificate_for
-from .forms import CampaignForm, CodeForm, PdfCheckForm, SignForm, TemplateCopyForm
+from .forms import (
+    MAX_VERIFY_UPLOAD,
+    CampaignForm,
+    CodeForm,
+    PdfCheckForm,
+    SignForm,
+    TemplateCopyForm,
+)
 from .models import Campaign, Certificate, Signature, normalize_code
 from .verification import attest
 
@@ -29,10 +36,6 @@ from .verification import attest
 # tight enough to make enumerating codes pointless.
 VERIFY_RATE = "120/m"
 UPLOAD_RATE = "20/h"
-
-
-def _client_ip(group: str, request) -> str:
-    return client_ip(request) or ""
 
 
 # --- ASN ------------------------------------------------------------------------------------
@@ -174,7 +177,7 @@ def certificate(request, code: str):
 
 @login_not_required
 @require_GET
-@ratelimit(key=_client_ip, rate=VERIFY_RATE, block=True)
+@public_rate(VERIFY_RATE, group="pledges.verify")
 def verify_index(request):
     form = CodeForm(request.GET or None)
     if request.GET and form.is_valid():
@@ -189,7 +192,7 @@ def verify_index(request):
 
 @login_not_required
 @require_GET
-@ratelimit(key=_client_ip, rate=VERIFY_RATE, block=True)
+@public_rate(VERIFY_RATE, group="pledges.verify")
 def verify(request, code: str):
     """The QR target: status and the minimum identity, nothing more."""
     signature = (
@@ -211,7 +214,8 @@ def verify(request, code: str):
 
 @login_not_required
 @require_POST
-@ratelimit(key=_client_ip, rate=UPLOAD_RATE, block=True)
+@public_rate(UPLOAD_RATE, group="pledges.verify_pdf")
+@max_body(MAX_VERIFY_UPLOAD + UPLOAD_OVERHEAD)
 def verify_pdf(request):
     """Is this file a delivered document, byte for byte? The upload is hashed and dropped."""
     form = PdfCheckForm(request.POST, request.FILES)

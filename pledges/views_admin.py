@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,6 +15,7 @@ from portal.access import role_required
 from portal.audit import record
 from portal.exports import spreadsheet_response
 from portal.models import Employee, User
+from portal.redirects import safe_next
 
 from . import anomalies, compliance, services
 from .access import get_campaign_for, get_reminder_run_for, get_reviewable
@@ -46,7 +48,7 @@ def review_bulk_approve(request):
         signatures=Signature.objects.reviewable_by(request.user).filter(code__in=codes),
                                      actor=request.user, request=request)  # fmt: skip
     messages.success(request, _("%(n)d tanda tangan disetujui.") % {"n": approved})
-    return redirect(request.POST.get("next") or "pledges:review_queue")
+    return redirect(safe_next(request, reverse("pledges:review_queue")))
 
 
 @role_required(BKD)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core import mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -194,6 +195,57 @@ def send_email_task(*, subject: str, text: str, html: str, to: list[str]) -> Non
     if html:
         message.attach_alternative(html, "text/html")
     message.send()
+
+
+# --- Password reset ------------------------------------------------------------------------
+
+
+@task()
+def send_password_reset_task(*, email: str, use_https: bool) -> int:
+    """Mail a reset link to every active account with this address. With none, the same
+    message is still rendered (and not sent), so that even where tasks run inside the request
+    (development) a known and an unknown address cost the same."""
+    users = reset_candidates(email)
+    for user in users or [_stand_in(email)]:
+        message = templated_email("emails/password_reset", reset_context(user), [user.email])
+        if users:
+            message.send()
+    return len(users)
+
+
+def reset_candidates(email: str) -> list[User]:
+    """Active accounts with this address and a password to reset (as Django's reset form
+    decides), without employees the roster marks inactive; one query either way."""
+    users = User.objects.filter(email__iexact=email, is_active=True).select_related("employee")
+    return [
+        user
+        for user in users
+        if user.has_usable_password()
+        and _same_email(email, user.email)
+        and (user.employee is None or user.employee.is_active)
+    ]
+
+
+def _same_email(a: str, b: str) -> bool:
+    return (
+        unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
+    )
+
+
+def reset_context(user: User) -> dict:
+    return {
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "site_url": settings.SITE_URL,
+        "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+    }
+
+
+def _stand_in(email: str) -> User:
+    user = User(pk=0, username=email, email=email)
+    user.set_unusable_password()
+    return user
 
 
 # --- Activation by printed code ------------------------------------------------------------

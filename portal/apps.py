@@ -8,7 +8,11 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from .evidence import install_guards
+        from django.urls import register_converter
 
+        from .evidence import install_guards
+        from .fields import IdConverter
+
+        register_converter(IdConverter, "id")
         # Once per migrate (and per test-database flush), not once per app.
         post_migrate.connect(install_guards, sender=self, dispatch_uid="portal.install_guards")

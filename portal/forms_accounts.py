@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordMixin
-from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from . import accounts
@@ -10,29 +9,16 @@ from .models import ActivationCode, User
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, with delivery moved to a background task.
+    """Django's reset form, with the account lookup and the mail moved to one background task.
 
-    Sending mail inside the request would make the response slower exactly when the address
-    belongs to an account, which tells a visitor whether an email is registered.
+    The request does the same work whatever the address (validate, queue one task), so its
+    timing cannot tell a visitor whether an email is registered.
     """
 
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ) -> None:
-        subject = " ".join(loader.render_to_string(subject_template_name, context).split())
-        text = loader.render_to_string(email_template_name, context)
-        html = (
-            loader.render_to_string(html_email_template_name, context)
-            if html_email_template_name
-            else ""
+    def save(self, *, use_https: bool = False, **_unused) -> None:
+        accounts.send_password_reset_task.enqueue(
+            email=self.cleaned_data["email"], use_https=use_https
         )
-        accounts.send_email_task.enqueue(subject=subject, text=text, html=html, to=[to_email])
 
 
 class ActivationCodeForm(SetPasswordMixin, forms.Form):

@@ -26,8 +26,17 @@ from .models import Employee, Unit
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
+# Rows read in all, empty ones included: a file cannot make the reader walk millions of empty
+# rows (a spreadsheet stores them in a few bytes each), and a run of empty rows ends the data.
+MAX_LINES = MAX_ROWS + 10_000
+MAX_BLANK_RUN = 1_000
+# Columns read per row: a roster has a dozen; a cell far to the right must not make every row
+# thousands of cells wide.
+MAX_COLUMNS = 64
 # An XLSX is a ZIP: a small upload can inflate to gigabytes, so cap what it may unpack to.
-MAX_XLSX_UNPACKED_BYTES = 400 * 1024 * 1024
+# 200,000 rows of long values written by openpyxl (inline strings, 11 columns) unpack to about
+# 160 MB; Excel's shared strings make real files smaller.
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 BATCH_SIZE = 2000
 
 COLUMNS = [
@@ -195,7 +204,7 @@ def _csv_rows(reader) -> Iterator[tuple[int, list[str]]]:
     number = 0
     try:
         for number, row in enumerate(reader, 1):
-            yield number, row
+            yield number, row[:MAX_COLUMNS]
     except csv.Error as exc:
         # e.g. a cell over the csv module's field size limit or an unclosed quote at the end
         raise RosterFileError(
@@ -230,7 +239,8 @@ def _xlsx_rows(workbook, invalid: RosterFileError) -> Iterator[tuple[int, list[s
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some generators write wrong dimensions; read every cell
-        for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        for number, row in enumerate(rows, 1):
             yield number, [_xlsx_cell(value) for value in row]
     except (RosterFileError, _NumericNip):
         raise
@@ -273,10 +283,20 @@ def parse(source: bytes | BinaryIO, filename: str = "") -> Roster:
     table = read_table(data, filename)
     columns = _header(table)[1]
     rows: list[RosterRow] = []
+    blank_run = 0
     try:
         for line, cells in table:
+            if line > MAX_LINES:
+                raise RosterFileError(
+                    _("Berkas berisi lebih dari %(n)s baris; pecah menjadi beberapa berkas.")
+                    % {"n": f"{MAX_LINES:,}".replace(",", ".")}
+                )
             if not any(cell.strip() for cell in cells):
+                blank_run += 1
+                if blank_run >= MAX_BLANK_RUN:
+                    break
                 continue
+            blank_run = 0
             if len(rows) >= MAX_ROWS:
                 raise RosterFileError(
                     _("Berkas berisi lebih dari %(n)s baris data; pecah menjadi beberapa berkas.")

@@ -6,7 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("impor/", views_roster.roster_import, name="roster_import"),
     path("log-audit/", views.audit_log, name="audit_log"),
-    path("unit/<int:pk>/kepala/", views.unit_head, name="unit_head"),
+    path("unit/<id:pk>/kepala/", views.unit_head, name="unit_head"),
     path("impor/hasil/", views_roster.roster_import_result, name="roster_import_result"),
     path(
         "impor/templat.<str:fmt>",

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .access import get_unit_for, role_required
 from .audit import action_label, record
+from .fields import is_id
 from .forms import LoginForm, UnitHeadForm
 from .models import AuditEvent, User
 
@@ -40,7 +41,7 @@ def audit_log(request):
     events = AuditEvent.objects.visible_to(request.user).select_related("actor")
     actor = request.GET.get("user", "")
     action = request.GET.get("action", "")
-    if actor.isdigit():
+    if is_id(actor):
         events = events.filter(actor_id=int(actor))
     if action:
         events = events.filter(action=action)

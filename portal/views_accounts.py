@@ -61,18 +61,7 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view()
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
-    subject_template_name = "emails/password_reset_subject.txt"
-    email_template_name = "emails/password_reset.txt"
-    html_email_template_name = "emails/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
-
-    @property
-    def extra_email_context(self) -> dict:
-        # Links are built from SITE_URL, never from the request's Host header.
-        return {
-            "site_url": settings.SITE_URL,
-            "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400,
-        }
 
     def post(self, request, *args, **kwargs):
         over_ip = _over_limit(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import roster
 from .access import role_required
 from .forms import RosterUploadForm
+from .limits import UPLOAD_OVERHEAD, max_body
 from .models import User
 from .services import import_roster_file
 
@@ -19,6 +20,7 @@ RESULT_LIST_LIMIT = 500
 
 @role_required(User.Role.BKD)
 @require_http_methods(["GET", "POST"])
+@max_body(roster.MAX_FILE_BYTES + UPLOAD_OVERHEAD)
 def roster_import(request):
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

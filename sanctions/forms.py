@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import nip as nip_mod
+from portal.fields import IdChoiceField, IdMultipleChoiceField
 from portal.models import Employee, Instansi, Unit
 
 from .models import (
@@ -52,7 +53,7 @@ class CaseForm(forms.Form):
         max_length=40,
         help_text=_("18 digit, boleh dengan spasi."),
     )
-    reporting_body = forms.ModelChoiceField(
+    reporting_body = IdChoiceField(
         label=_("Sumber laporan"), queryset=ReportingBody.objects.filter(is_active=True)
     )
     source_reference = forms.CharField(
@@ -61,7 +62,7 @@ class CaseForm(forms.Form):
     received_on = forms.DateField(
         label=_("Tanggal diterima"), widget=DateInput(), validators=[not_in_future]
     )
-    violations = forms.ModelMultipleChoiceField(
+    violations = IdMultipleChoiceField(
         label=_("Pelanggaran"),
         queryset=ViolationType.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -143,7 +144,7 @@ class StageForm(forms.Form):
                 required=False,
                 initial=case.heaviest_level(),
             )
-            self.fields["sanction_type"] = forms.ModelChoiceField(
+            self.fields["sanction_type"] = IdChoiceField(
                 label=_("Jenis hukuman / keputusan"),
                 queryset=sanction_choices(
                     [
@@ -155,12 +156,12 @@ class StageForm(forms.Form):
                 ),
                 required=False,
             )
-            self.fields["imposed_type"] = forms.ModelChoiceField(
+            self.fields["imposed_type"] = IdChoiceField(
                 label=_("Dijatuhkan sebagai pengganti sementara (tingkat sedang)"),
                 queryset=sanction_choices([SanctionType.Kind.INTERIM], kind),
                 required=False,
             )
-            self.fields["ethics_type"] = forms.ModelChoiceField(
+            self.fields["ethics_type"] = IdChoiceField(
                 label=_("Sanksi moral (kode etik)"),
                 queryset=sanction_choices([SanctionType.Kind.ETHICS], kind),
                 required=False,
@@ -190,7 +191,7 @@ class StageForm(forms.Form):
             self.fields["outcome"] = forms.ChoiceField(
                 label=_("Hasil upaya administratif"), choices=outcomes
             )
-            self.fields["new_sanction_type"] = forms.ModelChoiceField(
+            self.fields["new_sanction_type"] = IdChoiceField(
                 label=_("Hukuman baru (bila diperingan/diperberat)"),
                 queryset=sanction_choices(
                     [SanctionType.Kind.DISCIPLINARY, SanctionType.Kind.PPPK], kind
@@ -219,16 +220,12 @@ class StageForm(forms.Form):
 class CaseFilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("Tahap"), required=False)
     level = forms.ChoiceField(label=_("Tingkat"), required=False)
-    unit = forms.ModelChoiceField(
-        label=_("Unit kerja"), queryset=Unit.objects.none(), required=False
-    )
+    unit = IdChoiceField(label=_("Unit kerja"), queryset=Unit.objects.none(), required=False)
     jabatan_category = forms.ChoiceField(label=_("Kategori jabatan"), required=False)
-    reporting_body = forms.ModelChoiceField(
+    reporting_body = IdChoiceField(
         label=_("Sumber laporan"), queryset=ReportingBody.objects.all(), required=False
     )
-    instansi = forms.ModelChoiceField(
-        label=_("Instansi"), queryset=Instansi.objects.none(), required=False
-    )
+    instansi = IdChoiceField(label=_("Instansi"), queryset=Instansi.objects.none(), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 10 * 1024 * 1024
+# One request may carry several files (a case with its evidence).
+MAX_REQUEST_BYTES = 25 * 1024 * 1024
 SIGNATURES = [
     (b"%PDF-", "application/pdf", ".pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),

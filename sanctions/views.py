@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import role_required
 from portal.exports import spreadsheet_response
+from portal.limits import max_body
 from portal.models import Employee, User
 from portal.pdf import render_pdf
 
@@ -19,6 +20,7 @@ from .deadlines import deadlines
 from .forms import CaseFilterForm, CaseForm, EvidenceForm, StageForm
 from .models import Case, CaseViolation, Level, Stage
 from .pledge_link import pledge_record
+from .uploads import MAX_REQUEST_BYTES
 
 
 def _case_list_qs(request):
@@ -51,6 +53,7 @@ def _can_write(request) -> bool:
 
 
 @role_required(*User.CASE_WRITE_ROLES)
+@max_body(MAX_REQUEST_BYTES)
 def case_create(request):
     form = CaseForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -101,6 +104,7 @@ def case_detail(request, pk: int):
 
 
 @role_required(*User.CASE_WRITE_ROLES)
+@max_body(MAX_REQUEST_BYTES)
 def case_transition(request, pk: int, stage: str):
     case = get_case_for(request.user, pk)
     if stage not in case.allowed_next:
@@ -152,6 +156,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 @require_POST
 @role_required(*User.CASE_WRITE_ROLES)
+@max_body(MAX_REQUEST_BYTES)
 def evidence_upload(request, pk: int):
     case = get_case_for(request.user, pk)
     form = EvidenceForm(request.POST, request.FILES)

@@ -663,3 +663,29 @@ def test_it_audits_staff_logins(request, persona):
 def test_it_does_not_audit_asn_logins(asn_user):
     assert attempt(Client(), asn_user.username, PASSWORD).status_code == 302
     assert not AuditEvent.objects.filter(action="account.login").exists()
+
+
+def test_a_reset_request_costs_the_same_for_a_known_and_an_unknown_address(asn_user):
+    from django.db import connection
+    from django.test.signals import template_rendered
+    from django.test.utils import CaptureQueriesContext
+
+    def work(email):
+        rendered = []
+
+        def seen(sender, template, **kwargs):
+            rendered.append(template.name)
+
+        template_rendered.connect(seen)
+        try:
+            with CaptureQueriesContext(connection) as queries:
+                response = Client().post(reverse("accounts:password_reset"), {"email": email})
+        finally:
+            template_rendered.disconnect(seen)
+        assert response.status_code == 302
+        return sorted(rendered), len(queries)
+
+    known = work(asn_user.email)
+    unknown = work("tidak.terdaftar@example.go.id")
+    assert known == unknown
+    assert len(mail.outbox) == 1

@@ -25,3 +25,19 @@ def test_it_answers_503_when_storage_is_broken(client, settings, tmp_path):
     response = client.get(reverse("health"))
     assert response.status_code == 503
     assert response.json()["checks"]["storage"] == {"ok": False, "error": "NotADirectoryError"}
+
+
+def test_anonymous_hits_do_not_write_to_storage_each_time(client, monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    writes = []
+    save = FileSystemStorage.save
+
+    def counted(self, name, content, **kwargs):
+        writes.append(name)
+        return save(self, name, content, **kwargs)
+
+    monkeypatch.setattr(FileSystemStorage, "save", counted)
+    for _ in range(5):
+        assert client.get(reverse("health")).json()["checks"]["storage"]["ok"] is True
+    assert len(writes) == 1

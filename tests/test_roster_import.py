@@ -1,5 +1,9 @@
+import ast
 import csv
 import io
+import os
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -481,3 +485,70 @@ def test_it_refuses_a_csv_cell_too_large_to_be_a_roster_value():
     data = csv_bytes([person(Jabatan="x" * 200_000)])
     with pytest.raises(roster.RosterFileError, match="Baris 2 tidak dapat dibaca"):
         roster.parse(data)
+
+
+def padded_xlsx(rows, *, blank_rows: int, junk_every: int = 0, wide_cell: bool = False) -> bytes:
+    """A real workbook whose sheet gets `blank_rows` empty rows after the data, as a hostile
+    file carries millions of them in a few kilobytes (optionally a junk row now and then)."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(rows)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                pad = "<row/>" * blank_rows
+                if junk_every:
+                    junk = '<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+                    pad = (("<row/>" * (junk_every - 1)) + junk) * (blank_rows // junk_every)
+                if wide_cell:
+                    pad = '<row><c r="XFD2" t="inlineStr"><is><t>x</t></is></c></row>' + pad
+                data = data.replace(b"</sheetData>", pad.encode() + b"</sheetData>")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+PARSE_AND_MEASURE = """
+import resource, sys, time
+import django
+django.setup()
+from portal import roster
+baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+try:
+    result = len(roster.parse(open(sys.argv[1], "rb").read(), "pegawai.xlsx").rows)
+except roster.RosterFileError as exc:
+    result = str(exc)
+seconds = time.perf_counter() - started
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - baseline
+print(repr((result, seconds, grown // 1024)))
+"""
+
+
+def parse_in_a_fresh_process(data: bytes, tmp_path) -> tuple:
+    """(rows or error, seconds, peak memory growth in MiB) of parsing `data` on its own."""
+    path = tmp_path / "pegawai.xlsx"
+    path.write_bytes(data)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    out = subprocess.run([sys.executable, "-c", PARSE_AND_MEASURE, str(path)], env=env,
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return ast.literal_eval(out.strip().splitlines()[-1])
+
+
+def test_millions_of_empty_rows_stop_early_with_flat_memory(tmp_path):
+    data = padded_xlsx([person()], blank_rows=5_000_000)
+    assert len(data) < 300_000
+    rows, seconds, grown_mib = parse_in_a_fresh_process(data, tmp_path)
+    assert rows == 1 and seconds < 5 and grown_mib < 30, (seconds, grown_mib)
+
+
+def test_empty_rows_sprinkled_with_junk_hit_the_line_limit(tmp_path):
+    data = padded_xlsx([person()], blank_rows=3_000_000, junk_every=500)
+    error, seconds, grown_mib = parse_in_a_fresh_process(data, tmp_path)
+    assert "lebih dari 210.000 baris" in error
+    assert seconds < 10 and grown_mib < 80, (seconds, grown_mib)
+
+
+def test_a_cell_far_to_the_right_does_not_widen_every_row(tmp_path):
+    data = padded_xlsx([person()], blank_rows=50_000, wide_cell=True)
+    rows, seconds, grown_mib = parse_in_a_fresh_process(data, tmp_path)
+    assert rows == 1 and grown_mib < 30, grown_mib  # the far cell is not read
