@@ -4,41 +4,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_bulk \\
         .venv/bin/python bench/bulk_download.py [--sizes 800,3200] [--runs 3] [--write]
 
-Without DATABASE_URL the benchmark runs on a throwaway SQLite file in a temporary directory; with
-a PostgreSQL URL the database is created fresh (a leftover bench* database of that name is
-dropped first), migrated, and dropped again at the end (helpers from bench/certificate.py).
-Media (signature images, certificates, ZIPs) goes to the temporary directory, removed at the end.
-
-Data: one kabupaten, 40 units, one employee per certificate (valid NIPs from
-portal.demo.NipFactory, spread round-robin over the units) and one open campaign. Every
-signature is made through pledges.services.sign_ikrar with the dummy task backend, so the
-on-commit render task does not run, in transactions of SIGN_BATCH signatures. The first
-signature's certificate is rendered for real (pledges.certificates.issue_certificate, WeasyPrint);
-every other certificate is a copy of that PDF with a unique trailing comment
-(b"\\n%bench <code>\\n"), stored through the Certificate model's FileField, so each file has its own
-SHA-256 (Certificate.sha256 is unique). Rendering 3,200 would take some ten minutes and would not
-change what is measured: build() only copies stored files.
-
-The sizes are reached by growing one campaign: sign the first size (800), measure, sign the rest
-up to the next size (3,200), measure. For each size one BulkExport (kind IKRAR_ZIP) is created
-and pledges.bulk.build(export.pk) is run --runs times (re-running an export is supported), each
-run in a fresh child process of this script so that its memory figures are its own:
-
-- wall time of build() (perf_counter around the call; median, min, max over the runs);
-- peak RSS growth: resource.getrusage(RUSAGE_SELF).ru_maxrss just after build() minus just
-  before. The child first sets up Django, imports pledges.bulk and opens its database
-  connection, then lowers its high-water mark to the current RSS (writing "5" to
-  /proc/self/clear_refs), so the difference is build()'s own peak and not hidden below a peak
-  reached during start-up; without that reset the table says so;
-- one more run with tracemalloc tracing from just before build(): its peak of traced Python
-  allocations (not timed: tracing slows every allocation).
-
-The previous run's ZIP is deleted from storage after each run (build() saves a new name each
-time). The last ZIP of each size is then verified: as many entries as certificates, entries
-stored uncompressed, every CRC good (ZipFile.testzip), the entry names naming exactly the
-campaign's signature codes, and for a sample of 100 entries the SHA-256 of the bytes equal to
-that signature's Certificate.sha256. --write replaces this database's subsection of
-"## Unduhan massal (bench/bulk_download.py)" in docs/benchmarks.md.
+Without DATABASE_URL it runs on a throwaway SQLite file; with a PostgreSQL URL that database is
+made afresh and dropped at the end. Each build runs in a fresh child process (this script with
+--child) so that its memory figures are its own. Method and results: docs/benchmarks.md,
+"Unduhan massal"; --write records this database's block there.
 """
 
 from __future__ import annotations
@@ -49,10 +18,8 @@ import json
 import os
 import random
 import resource
-import shlex
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,41 +27,16 @@ import tracemalloc
 import zipfile
 from pathlib import Path
 
-# bench/ is sys.path[0] when this file is run as a script.
-from certificate import (
-    create_database,
-    database_label,
-    drop_database,
-    machine,
-)
-from certificate import write_subsection as write_certificate_subsection
+from lib import ROOT, db
+from lib import report as md
+from lib.django_setup import DUMMY_TASKS, configure
+from lib.machine import machine, reset_peak_rss, vm_rss_kib
+from lib.procs import run_forked
 
-ROOT = Path(__file__).resolve().parent.parent
 SECTION = "## Unduhan massal (bench/bulk_download.py)"
-SITE_URL = "https://netralitas.example.go.id"
-DUMMY = "django_tasks.backends.dummy.DummyBackend"
 UNITS = 40
 SIGN_BATCH = 400
 SAMPLE = 100
-INTRO = (
-    "`pledges.bulk.build(export.pk)` for a `BulkExport` of kind `ikrar_zip`: every stored ikrar "
-    "certificate of one campaign streamed from default storage into a temporary ZIP "
-    "(ZIP_STORED, 1 MiB copy chunks), then the ZIP saved to storage. One kabupaten, 40 units, "
-    "one employee per certificate; every signature made through `pledges.services.sign_ikrar` "
-    "(dummy task backend, so no render on commit). One certificate is rendered for real "
-    "(`issue_certificate`, WeasyPrint); the others are copies of its bytes with a unique "
-    "trailing `%bench <code>` comment, so every file has its own SHA-256. One campaign grows "
-    "through the sizes (800, then 3,200) and is measured at each. Each build runs in a fresh "
-    "child process: *time* is the wall time of `build()`; *peak RSS growth* is `ru_maxrss` "
-    "just after `build()` minus just before, where *before* is taken once Django is set up, "
-    "`pledges.bulk` imported, the connection open and the high-water mark lowered to the "
-    "current RSS (`5` written to `/proc/self/clear_refs`), so it is `build()`'s own peak; "
-    "*tracemalloc peak* comes from one more, untimed, run traced "
-    "from just before `build()` (Python allocations only). Verified afterwards: entry count, "
-    "CRC of every entry, the entry names naming exactly the campaign's signature codes, and "
-    "SHA-256 of a sample of 100 entries against `Certificate.sha256`. Media and the temporary "
-    "ZIP on the local filesystem (a temporary directory, on disk)."
-)
 
 
 # --- Data ----------------------------------------------------------------------------------
@@ -183,23 +125,6 @@ def store_copies(signatures, pdf: bytes) -> None:
 # --- One build, in a child process ---------------------------------------------------------
 
 
-def vm_rss_kib() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def reset_peak_rss() -> bool:
-    """Lower this process's high-water RSS (VmHWM, which ru_maxrss reports) to its current RSS,
-    so that ru_maxrss after build() minus before is build()'s own peak, not setup's."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
-
-
 def child(export_id: int, trace: bool) -> None:
     """Run build(export_id) once and print its figures as one JSON line."""
     import django
@@ -240,16 +165,9 @@ def run_child(export, trace: bool = False) -> dict:
 
     previous = export.file.name
     connections.close_all()
-    # Through a shell that forks the child (no exec of the last command: `; exit $?`). Linux
-    # carries a process's RSS over exec into ru_maxrss, so a child forked or vforked straight from
-    # this process (Django, WeasyPrint, the data set: ~80 MiB) would start with that as its
-    # ru_maxrss and hide any smaller peak of its own; one forked by the shell starts from the
-    # shell's few MiB.
+    # Forked by a shell, so that its ru_maxrss does not start from this process's (~80 MiB).
     argv = [sys.executable, str(Path(__file__).resolve()), "--child", str(export.pk)]
-    argv += ["--trace"] if trace else []
-    out = subprocess.run(
-        ["/bin/sh", "-c", '"$@"; exit $?', "sh", *argv], capture_output=True, text=True, check=False
-    )
+    out = run_forked(argv + (["--trace"] if trace else []))
     if out.returncode != 0:
         sys.exit(f"child build failed:\n{out.stderr}")
     figures = json.loads(out.stdout.strip().splitlines()[-1])
@@ -330,7 +248,7 @@ def run(sizes: list[int], runs: int) -> dict:
         rows.append(row(size, export.file.size, timed_runs, traced))
         print(rows[-1]["line"], flush=True)
     return {
-        "database": database_label(),
+        "database": db.server_label(),
         "pdf": len(pdf),
         "setup": setup,
         "rows": rows,
@@ -382,22 +300,7 @@ def table(rows: list[dict], runs: int) -> str:
         "ru_maxrss before → after (largest run)", "peak RSS growth, each run",
         "tracemalloc peak",
     ]  # fmt: skip
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(r["cells"]) + " |" for r in rows]
-    return "\n".join(lines) + "\n"
-
-
-# --- docs/benchmarks.md --------------------------------------------------------------------
-
-
-def command(args: list[str], url: str | None) -> str:
-    prefix = f"DATABASE_URL={url} " if url else ""
-    return f"{prefix}.venv/bin/python bench/bulk_download.py" + (
-        " " + shlex.join(args) if args else ""
-    )
-
-
-# --- Main ----------------------------------------------------------------------------------
+    return md.table(head, (r["cells"] for r in rows))
 
 
 def main() -> None:
@@ -428,21 +331,12 @@ def main() -> None:
     host = machine()
     tmp = Path(tempfile.mkdtemp(prefix="bench-bulk-"))
     if url:
-        create_database(url)
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    # Inherited by the child processes.
-    os.environ.update(
-        VAR_DIR=str(tmp / "var"), MEDIA_ROOT=str(tmp / "media"), SITE_URL=SITE_URL,
-        TASK_BACKEND=DUMMY, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    )  # fmt: skip
-    os.environ.pop("DEFAULT_STORAGE_BACKEND", None)
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+        db.create_database(url)
+    # The environment is inherited by the child processes.
+    configure(url or f"sqlite:///{tmp / 'bench.sqlite3'}", tasks=DUMMY_TASKS, tmp=tmp)
     os.environ["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p
     )
-    sys.path.insert(0, str(ROOT))
     try:
         results = run(sizes, args.runs)
     finally:
@@ -450,7 +344,7 @@ def main() -> None:
 
         connections.close_all()
         if url:
-            drop_database(url)
+            db.drop_database(url)
         shutil.rmtree(tmp, ignore_errors=True)
 
     setup = results["setup"]
@@ -462,19 +356,18 @@ def main() -> None:
     )
     print(f"\n{data}\n{results['slope']}\n\n{results['table']}")
     if args.write:
-        write_certificate_subsection(
-            "PostgreSQL" if url else "SQLite",
+        vendor = "PostgreSQL" if url else "SQLite"
+        database = results["database"] + ("" if url else " (temporary file, WAL)")
+        text = (
             f"- Machine: {host}\n"
-            f"- Database: {results['database']}\n"
+            f"- Database: {database}\n"
             f"- Data: {' and '.join(f'{s:,}' for s in sizes)} certificates; {data}\n"
-            f"- Command: `{command(sys.argv[1:], url)}`\n"
+            f"- Command: `{md.command('bulk_download.py', sys.argv[1:], url)}`\n"
             + (f"- Memory against size: {results['slope']}\n" if results["slope"] else "")
             + "\n"
-            + results["table"],
-            section_title=SECTION,
-            intro=INTRO,
+            + results["table"]
         )
-        print(f"wrote {SECTION!r} / {'PostgreSQL' if url else 'SQLite'} to docs/benchmarks.md")
+        md.write(SECTION, [(f"bench/bulk_download.py {vendor}", vendor, text)])
 
 
 if __name__ == "__main__":

@@ -1,35 +1,14 @@
 """Benchmark: the BKD compliance dashboard and the auditor's national page, small and national.
 
     .venv/bin/python bench/dashboard.py [--runs 30] [--warmup 3] [--only small|national]
-        [--instansi 552] [--employees 1000000] [--reuse] [--keep] [--write]
+        [--instansi 552] [--employees 1000000] [--slow-ms 100] [--reuse] [--keep] [--write]
 
-Two sizes, each in its own PostgreSQL database on 127.0.0.1:5432, seeded by bench/seed_national.py:
-
-- small: bench_dashboard, one kabupaten of 3,000 ASN (--instansi 1 --employees 3000), dropped
-  at the end;
-- national: bench_national, 552 instansi and 1,000,000 ASN (--instansi/--employees), created
-  fresh and seeded, or with --reuse taken as it is if it already holds a seeded data set;
-  dropped at the end unless --keep.
-
-Measured through django.test.Client (middleware, session, view, template; no network), logged
-in with force_login, as production runs (DEBUG=0, plain static storage so no collectstatic
-is needed): N requests after W warm-up requests, median / p95 / min, of
-
-- GET /kampanye/<pk>/dasbor/ (pledges:dashboard) as the instansi's BKD admin: for the small
-  kabupaten; nationally for a typical instansi (the one closest to 2,000 ASN) and the largest;
-- GET /dasbor/ (pledges:dashboard_latest) as the national auditor (every instansi), which
-  shares its numbers through the cache for five minutes (since 330692f): once counted afresh
-  on every request (the cache emptied, untimed, before each) and once from the cache.
-
-Also timed on their own: pledges.compliance.overview / unit_rows / daily for each dashboard and
-across_instansi (cache emptied) for the national page. One more request of each page runs under
-CaptureQueriesContext: its query count and slowest query are reported, and every query slower
-than --slow-ms (default 100) is run again under EXPLAIN (ANALYZE, BUFFERS) and printed. Last,
-the counting queries of the app (since 330692f) are timed next to the ones they replaced (the
-numbers asserted equal), the national signed count also with a trial partial index that is
-created in the benchmark database and dropped again:
-measurements only, the app itself is not changed.
---write replaces "## Dasbor kepatuhan (bench/dashboard.py)" in docs/benchmarks.md.
+Two sizes, each in its own PostgreSQL database on 127.0.0.1:5432 seeded by bench/seed_national.py:
+small (bench_dashboard, one kabupaten of 3,000 ASN, dropped at the end) and national
+(bench_national, --instansi and --employees; with --reuse an already seeded one is taken as it
+is; dropped at the end unless --keep). Method and results: docs/benchmarks.md, "Dasbor
+kepatuhan"; --write records its blocks there. The trial index of the counting queries is
+created in the benchmark database and dropped again: the app itself is not changed.
 """
 
 from __future__ import annotations
@@ -42,26 +21,17 @@ import warnings
 from dataclasses import dataclass, field
 
 import seed_national
-from _common import (
-    PG_SERVER,
-    create_database,
-    database_exists,
-    db_name,
-    drop_database,
-    machine,
-    ms,
-    p95,
-    setup_django,
-    timed,
-    write_section,
-)
+from lib import db
+from lib import report as md
+from lib.django_setup import AUTH_BACKEND, setup
+from lib.machine import machine
+from lib.stats import ms, p95, timed
 
 SECTION = "## Dasbor kepatuhan (bench/dashboard.py)"
-SMALL_URL = f"{PG_SERVER}/bench_dashboard"
-NATIONAL_URL = f"{PG_SERVER}/bench_national"
+SMALL_URL = f"{db.PG_SERVER}/bench_dashboard"
+NATIONAL_URL = f"{db.PG_SERVER}/bench_national"
 SMALL_EMPLOYEES = 3000
 TYPICAL = 2000
-BACKEND = "portal.backends.UserBackend"
 GOAL_SECONDS = 1.0
 
 
@@ -100,29 +70,19 @@ class Size:
     alternatives: list[tuple[str, str, list[float]]] = field(default_factory=list)
 
 
-def switch_database(url: str) -> None:
-    """Point Django's default connection at another database of the same server."""
-    from django.conf import settings
-    from django.db import connections
-
-    connections.close_all()
-    settings.DATABASES["default"]["NAME"] = db_name(url)
-    connections["default"].settings_dict["NAME"] = db_name(url)
-
-
 def prepare(url: str, *, instansi: int, employees: int, reuse: bool) -> str:
     """A migrated, seeded database at `url`; returns how it was seeded."""
     from django.core.management import call_command
 
     from portal.models import Employee
 
-    if reuse and database_exists(url):
-        switch_database(url)
+    if reuse and db.database_exists(url):
+        db.switch_database(url)
         count = Employee.objects.count()
         if count:
             return f"reused (already seeded, {count:,} employees)"
-    create_database(url)
-    switch_database(url)
+    db.create_database(url)
+    db.switch_database(url)
     call_command("migrate", verbosity=0)
     report = seed_national.seed(instansi=instansi, employees=employees, signed_share=0.6)
     return (f"seeded in {report.ready:,.1f} s by seed_national.seed(instansi={instansi}, "
@@ -225,7 +185,7 @@ def run_size(name: str, *, runs: int, warmup: int, slow_ms: float, national: boo
         units = Unit.objects.filter(instansi=instansi).count()
         bkd = user(f"bench.bkd.{instansi.code}", "bkd", instansi)
         client = Client()
-        client.force_login(bkd, backend=BACKEND)
+        client.force_login(bkd, backend=AUTH_BACKEND)
         path = reverse("pledges:dashboard", args=[campaign.pk])
         page_label = (f"BKD dashboard, {label} ({instansi.code}: {counts[pk]:,} active ASN, "
                       f"{units} units)")  # fmt: skip
@@ -240,7 +200,7 @@ def run_size(name: str, *, runs: int, warmup: int, slow_ms: float, national: boo
 
     auditor = user("bench.auditor", "auditor")
     client = Client()
-    client.force_login(auditor, backend=BACKEND)
+    client.force_login(auditor, backend=AUTH_BACKEND)
     path = reverse("pledges:dashboard_latest")
     scope = f"{len(counts):,} instansi, {sum(counts.values()):,} active ASN"
     # The national numbers are shared through the cache for five minutes: measured once
@@ -351,33 +311,30 @@ def alternatives(size: Size, runs: int) -> None:
 
 
 def table(sizes: list[Size]) -> str:
-    lines = ["| data | page | median | p95 | min | queries (DB time) | slowest query |",
-             "|---|---|---|---|---|---|---|"]  # fmt: skip
-    for size in sizes:
-        for page in size.pages:
-            flag = "" if page.median < GOAL_SECONDS else " (over 1 s)"
-            lines.append(
-                f"| {size.name} | {page.label} | {ms(page.median)}{flag} | {ms(p95(page.times))} "
-                f"| {ms(min(page.times))} | {page.queries} ({ms(page.query_seconds)}) "
-                f"| {ms(page.slowest[0])} |"
-            )
-    lines += ["", "| data | page | function, called alone | median | p95 |",
-              "|---|---|---|---|---|"]  # fmt: skip
-    for size in sizes:
-        for page in size.pages:
-            for name, times in page.parts:
-                lines.append(f"| {size.name} | {page.label.split(' (')[0]} | `{name}` "
-                             f"| {ms(statistics.median(times))} | {ms(p95(times))} |")  # fmt: skip
-    return "\n".join(lines) + "\n"
+    """The pages, then the compliance functions behind them called alone."""
+    pages = md.table(
+        ["data", "page", "median", "p95", "min", "queries (DB time)", "slowest query"],
+        ((size.name, page.label,
+          ms(page.median) + ("" if page.median < GOAL_SECONDS else " (over 1 s)"),
+          ms(p95(page.times)), ms(min(page.times)),
+          f"{page.queries} ({ms(page.query_seconds)})", ms(page.slowest[0]))
+         for size in sizes for page in size.pages),
+    )  # fmt: skip
+    parts = md.table(
+        ["data", "page", "function, called alone", "median", "p95"],
+        ((size.name, page.label.split(" (")[0], f"`{name}`", ms(statistics.median(times)),
+          ms(p95(times)))
+         for size in sizes for page in size.pages for name, times in page.parts),
+    )  # fmt: skip
+    return pages + "\n" + parts
 
 
 def alternatives_table(sizes: list[Size]) -> str:
-    lines = ["| data | numbers | query | median | p95 |", "|---|---|---|---|---|"]
-    for size in sizes:
-        for numbers, label, times in size.alternatives:
-            lines.append(f"| {size.name} | {numbers} | {label} | {ms(statistics.median(times))} "
-                         f"| {ms(p95(times))} |")  # fmt: skip
-    return "\n".join(lines) + "\n"
+    return md.table(
+        ["data", "numbers", "query", "median", "p95"],
+        ((size.name, numbers, label, ms(statistics.median(times)), ms(p95(times)))
+         for size in sizes for numbers, label, times in size.alternatives),
+    )  # fmt: skip
 
 
 def abbreviate(text: str) -> str:
@@ -425,8 +382,8 @@ def main() -> None:
     plan = [("small", SMALL_URL, 1, SMALL_EMPLOYEES), ("national", NATIONAL_URL, args.instansi,
                                                        args.employees)]  # fmt: skip
     plan = [p for p in plan if args.only in (None, p[0])]
-    # Django starts on the first database; switch_database() moves it between the two.
-    setup_django(plan[0][1], debug=False)
+    # Django starts on the first database; db.switch_database() moves it between the two.
+    setup(plan[0][1], debug=False)
     from django.db import connection
     from django.test.utils import override_settings
 
@@ -447,50 +404,36 @@ def main() -> None:
             size = run_size(name, runs=args.runs, warmup=args.warmup, slow_ms=args.slow_ms,
                             national=national)  # fmt: skip
             size.seeded = seeded
-            v = connection.pg_version
-            size.data += f", PostgreSQL {v // 10000}.{v % 10000}"
+            size.data += f", {db.server_label()}"
             sizes.append(size)
             if not national:
                 connection.close()
-                drop_database(url)
+                db.drop_database(url)
     finally:
         connection.close()
-        drop_database(SMALL_URL)
+        db.drop_database(SMALL_URL)
         if any(p[0] == "national" for p in plan):
             if args.keep:
                 print(f"kept {NATIONAL_URL}")
             else:
-                drop_database(NATIONAL_URL)
+                db.drop_database(NATIONAL_URL)
 
-    text = table(sizes)
-    others = alternatives_table(sizes)
-    print("\n" + text + "\n" + others)
+    pages = table(sizes)
+    slow = slow_section(sizes, args.slow_ms)
+    counting = (f"- Median of {min(args.runs, ALTERNATIVE_RUNS)} calls each (--runs, at most "
+                f"{ALTERNATIVE_RUNS})\n\n" + alternatives_table(sizes))  # fmt: skip
+    print("\n" + pages + "\n" + counting)
     if args.write:
-        command = ".venv/bin/python bench/dashboard.py " + " ".join(sys.argv[1:])
         data = "".join(f"- Data, {s.name}: {s.data}; {s.seeded}\n" for s in sizes)
-        write_section(
-            SECTION,
-            f"{SECTION}\n\n"
-            "The BKD compliance dashboard (`GET /kampanye/<pk>/dasbor/`, pledges:dashboard) and "
-            "the national auditor's page (`GET /dasbor/`, pledges:dashboard_latest) through "
-            "django.test.Client with force_login, as production runs (DEBUG=0; plain static "
-            "storage instead of the collectstatic manifest): middleware, session, view and "
-            f"template, no network. N = {args.runs} requests after {args.warmup} warm-up "
-            "requests; the query count and database time are those of one more request under "
-            "CaptureQueriesContext. The data are made by bench/seed_national.py (see "
-            '"Data nasional"); the goal is well under a second with 1,000,000 employees.\n\n'
-            f"- Machine: {host}\n{data}- Command: `{command.strip()}`\n\n"
-            + text
-            + "\n### Slow queries\n\n"
-            + slow_section(sizes, args.slow_ms)
-            + "\n### Counting queries before and since 330692f\n\n"
-            "Commit 330692f (from this benchmark's first findings) changed the counts; here "
-            "the app's queries run next to the ones they replaced, on the same data, the "
-            "numbers asserted equal. The trial index (not in the app) is created in the "
-            "benchmark database for that one row and dropped again. Median of "
-            f"{min(args.runs, ALTERNATIVE_RUNS)} calls each.\n\n" + others,
-        )
-        print(f"wrote {SECTION!r} to docs/benchmarks.md")
+        facts = (f"- Machine: {host}\n{data}"
+                 f"- N = {args.runs} requests per page after {args.warmup} warm-up requests\n"
+                 f"- Command: `{md.command('dashboard.py', sys.argv[1:])}`\n\n")  # fmt: skip
+        md.write(SECTION, [
+            ("bench/dashboard.py", "", facts + pages),
+            ("bench/dashboard.py slow queries", "Slow queries", slow),
+            ("bench/dashboard.py counting queries", "Counting queries before and since 330692f",
+             counting),
+        ])  # fmt: skip
 
 
 if __name__ == "__main__":

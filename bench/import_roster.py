@@ -3,10 +3,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import \\
         .venv/bin/python bench/import_roster.py [--write]
 
-The database is made afresh (a bench database of that name is dropped first), migrated, and
-dropped at the end. Each timed run goes from the file's bytes to committed rows (parse +
-validate + upsert); the median of three runs is printed and, with --write, written to the
-"Roster import" section of docs/benchmarks.md.
+The database is made afresh, migrated and dropped at the end; BENCH_ROWS (default 100000)
+sets the roster size. Method and results: docs/benchmarks.md, "Roster import"; --write records
+the block there.
 """
 
 from __future__ import annotations
@@ -20,9 +19,12 @@ import statistics
 import sys
 import time
 
-from _common import create_database, drop_database, machine, setup_django, write_section
+from lib import db
+from lib import report as md
+from lib.django_setup import setup
+from lib.machine import machine
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_import"
+DEFAULT_URL = f"{db.PG_SERVER}/bench_import"
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 RUNS = 3
 SECTION = "## Roster import"
@@ -91,8 +93,8 @@ def main() -> None:
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgres"):
         sys.exit("DATABASE_URL must point to PostgreSQL")
-    create_database(url)
-    setup_django(url)
+    db.create_database(url)
+    setup(url)
     from django.core.management import call_command
     from django.db import connection
 
@@ -121,37 +123,31 @@ def main() -> None:
         assert result.created == ROWS and not result.errors, result.summary()
         fresh_xlsx.append(seconds)
 
-    command = "DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import " \
-        ".venv/bin/python bench/import_roster.py --write"  # fmt: skip
     csv_label = f"{ROWS:,} rows CSV ({len(data) / 2**20:.1f} MB)"
     xlsx_label = f"{ROWS:,} rows XLSX ({len(xlsx) / 2**20:.1f} MB)"
-    row = "".join(
-        f"| {label} | {run} | {statistics.median(times):.2f} s | "
-        f"{ROWS / statistics.median(times):,.0f} rows/s |\n"
+    table = md.table(["data", "run", "median time", "throughput"], (
+        (label, run, f"{statistics.median(times):.2f} s",
+         f"{ROWS / statistics.median(times):,.0f} rows/s")
         for label, run, times in [
             (csv_label, "fresh import", fresh),
             (csv_label, "re-import, nothing changed", again),
             (xlsx_label, "fresh import", fresh_xlsx),
         ]
-    )
-    print(row, end="")
-    postgres = connection.pg_version // 10000
+    ))  # fmt: skip
+    print(table, end="")
+    database = db.server_label()
     connection.close()
-    drop_database(url)
-    if not args.write:
-        return
-    write_section(
-        SECTION,
-        "Parse, validate and upsert a roster file into one instansi (portal.roster.parse + "
-        "portal.services.import_roster), from the file's bytes to committed rows, on "
-        f"PostgreSQL {postgres}. Median of {RUNS} runs.\n\n"
-        f"- Machine: {host}\n"
-        f"- Data: {ROWS:,} synthetic ASN (NIPs from portal.demo.NipFactory, 1 in 4 PPPK), "
-        f"as a semicolon CSV with BOM ({len(data):,} bytes) and as an XLSX written by openpyxl "
-        f"({len(xlsx):,} bytes)\n"
-        f"- Command: `{command}`\n\n"
-        "| data | run | median time | throughput |\n|---|---|---|---|\n" + row,
-    )
+    db.drop_database(url)
+    if args.write:
+        rows = f"BENCH_ROWS={os.environ['BENCH_ROWS']} " if "BENCH_ROWS" in os.environ else ""
+        md.write(SECTION, [("bench/import_roster.py", "", (
+            f"- Machine: {host}\n"
+            f"- Database: {database}\n"
+            f"- Data: {ROWS:,} synthetic ASN (NIPs from portal.demo.NipFactory, 1 in 4 PPPK), "
+            f"as a semicolon CSV with BOM ({len(data):,} bytes) and as an XLSX written by "
+            f"openpyxl ({len(xlsx):,} bytes)\n"
+            f"- Command: `{rows}{md.command('import_roster.py', sys.argv[1:], url)}`\n\n" + table
+        ))])  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -2,24 +2,15 @@
 
     .venv/bin/python bench/signing_instructions.py [--before CHECKOUT] [--repeats 3] [--write]
 
-Timings on a shared two-core machine wander by 20-30% from one minute to the next, too much to
-see a change of a few per cent in bench/load_signing.py's rates. valgrind's callgrind counts the
-instructions a process executes instead, which repeat within 2% (they creep up as the tables
-grow) whatever else the machine does. Each measurement runs this script twice under callgrind
-on one seeded database: with the 10 warm-up signings alone, and with them and 40 more. The
-difference divided by 40 is one signing's instructions in the app process (Django's request
-path through django.test.Client, DEBUG=0, the database task queue), PostgreSQL's own work not
-included.
-
---before measures another checkout of the project as well, at the same time (one core each),
-e.g. an older commit in a git worktree with a link to this .venv:
+valgrind's callgrind counts the instructions of this script run twice per measurement on one
+seeded database (10 warm-up signings alone, then with 40 more); the difference over 40 is one
+signing's. --before measures another checkout alongside (one core each), e.g. an older commit:
 
     git worktree add /tmp/before <commit> && ln -s "$PWD/.venv" /tmp/before/.venv
 
-Each checkout gets a database of its own (bench_instructions_<crc32 of its path>) and is
-driven by its own bench/load_signing.py (the seed, the signature images) and portal code.
---write replaces "## Signing instructions (bench/signing_instructions.py)" in
-docs/benchmarks.md. valgrind comes from Debian's package of that name.
+Each checkout gets a database of its own and is driven by its own bench/load_signing.py and
+portal code. Method and results: docs/benchmarks.md, "Signing instructions"; --write records
+the block there. valgrind comes from Debian's package of that name.
 """
 
 from __future__ import annotations
@@ -101,13 +92,13 @@ def sign(root: Path, media: Path, start: int, count: int) -> None:
 # --- The parent: no Django, only processes ------------------------------------------------
 
 
-def parent_helpers():
-    """This checkout's bench/_common, for the parent only: imported at the top it would also be
-    imported by a child first, and a --before checkout's load_signing would then find this
-    checkout's _common, whose ROOT puts this checkout's portal code on sys.path."""
-    import _common
+def parent_lib():
+    """This checkout's bench/lib, for the parent only: imported at the top it would also be
+    imported by a child first, and the measured checkout's load_signing would then find this
+    checkout's lib, whose ROOT puts this checkout's portal code on sys.path."""
+    from lib import db, machine, report
 
-    return _common
+    return db, machine, report
 
 
 def database_url(root: Path) -> str:
@@ -146,7 +137,7 @@ def measure(root: Path, repeats: int) -> list[float]:
             values.append((more - alone) / MEASURED / 1e6)
             print(f"  {root}: {values[-1]:,.1f} M instructions per signing", flush=True)
     finally:
-        parent_helpers().drop_database(database_url(root))
+        parent_lib()[0].drop_database(database_url(root))
         shutil.rmtree(media, ignore_errors=True)
     return values
 
@@ -189,7 +180,8 @@ def main() -> None:
     for root in roots:
         if not (root / ".venv" / "bin" / "python").exists():
             sys.exit(f"{root} has no .venv (link this one: ln -s {here / '.venv'} {root}/.venv)")
-    host = parent_helpers().machine()
+    _db, machine, md = parent_lib()
+    host = machine.machine()
     with ThreadPoolExecutor(len(roots)) as pool:
         results = list(pool.map(lambda root: measure(root, args.repeats), roots))
     labels = ["before", "after"] if args.before else ["this checkout"]
@@ -199,35 +191,22 @@ def main() -> None:
         change = ""
         if args.before and root == here:
             change = f" ({(median / statistics.median(results[0]) - 1) * 100:+.1f}%)"
-        rows.append(
-            f"| {label} | {describe(root)} | {', '.join(f'{v:,.1f}' for v in values)} | "
-            f"**{median:,.1f} M**{change} |"
-        )
-    command = ".venv/bin/python bench/signing_instructions.py " + shlex.join(
-        [*(["--before", str(args.before)] if args.before else []),
-         "--repeats", str(args.repeats), *(["--write"] if args.write else [])]
-    )  # fmt: skip
+        rows.append([label, describe(root), ", ".join(f"{v:,.1f}" for v in values),
+                     f"**{median:,.1f} M**{change}"])  # fmt: skip
+    argv = [*(["--before", str(args.before)] if args.before else []),
+            "--repeats", str(args.repeats), *(["--write"] if args.write else [])]  # fmt: skip
     text = "\n".join([
-        SECTION, "",
-        "Instructions executed in the app process for one signing (GET + POST of /ikrar/<pk>/ "
-        "through django.test.Client, DEBUG=0, the database task queue; PostgreSQL's own work "
-        "not included), counted by valgrind's callgrind: the count of 10 warm-up signings and "
-        f"{MEASURED} more, less the count of the 10 alone, divided by {MEASURED}. Counts repeat "
-        "within 2% (they creep up as the tables grow), unlike timings on this shared machine.",
-        "",
         f"- Machine: {host}",
         f"- Data: 1 instansi, {SEEDED} employees with users (bench/load_signing.py's seed), "
         f"{args.repeats} measurements of {MEASURED} signings per checkout, each by employees "
         "who had not signed",
-        f"- Command: `{command}`", "",
-        "| checkout | commit | M instructions per signing, each measurement | median |",
-        "|---|---|---|---|",
-        *rows,
+        f"- Command: `{md.command('signing_instructions.py', argv)}`", "",
+        md.table(["checkout", "commit", "M instructions per signing, each measurement",
+                  "median"], rows),
     ])  # fmt: skip
     print("\n" + text)
     if args.write:
-        parent_helpers().write_section(SECTION, text)
-        print(f"wrote {SECTION!r} to docs/benchmarks.md")
+        md.write(SECTION, [("bench/signing_instructions.py", "", text)])
 
 
 if __name__ == "__main__":
