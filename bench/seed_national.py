@@ -31,6 +31,7 @@ from lib.national import (
     CAMPAIGN_DAYS_BEFORE,
     EMPLOYEE_COLUMNS,
     HEAD_COLUMNS,
+    REVIEW_COLUMNS,
     SIGNATURE_COLUMNS,
     UNIT_COLUMNS,
     Batch,
@@ -71,12 +72,13 @@ class Report:
 
 def check_columns() -> None:
     """The COPY column lists must be exactly the tables' columns (a new column fails here)."""
-    from pledges.models import Signature
+    from pledges.models import ReviewEvent, Signature
     from portal.evidence import ChainHead
     from portal.models import Employee, Unit
 
     for model, columns in [(Unit, UNIT_COLUMNS), (Employee, EMPLOYEE_COLUMNS),
-                           (Signature, SIGNATURE_COLUMNS), (ChainHead, HEAD_COLUMNS)]:  # fmt: skip
+                           (Signature, SIGNATURE_COLUMNS), (ReviewEvent, REVIEW_COLUMNS),
+                           (ChainHead, HEAD_COLUMNS)]:  # fmt: skip
         actual = {f.column for f in model._meta.concrete_fields}
         if actual != set(columns):
             sys.exit(f"{model._meta.db_table}: columns changed: {sorted(actual ^ set(columns))}")
@@ -90,7 +92,7 @@ def seed(*, instansi: int, employees: int, signed_share: float, seed: int = 2024
 
     from pledges.models import IKRAR_POINTS, Campaign, Signature
     from portal import nip as nip_mod
-    from portal.models import Employee, Instansi
+    from portal.models import Employee, Instansi, User
 
     if Instansi.objects.exists() or Employee.objects.exists():
         sys.exit("the database already holds instansi or employees; seed an empty one (--fresh)")
@@ -117,6 +119,19 @@ def seed(*, instansi: int, employees: int, signed_share: float, seed: int = 2024
         campaign.text_hash = campaign.compute_text_hash()
         campaigns.append(campaign)
     campaigns = Campaign.objects.bulk_create(campaigns)
+    # One BKD admin per instansi: the actor of its review events (decided statuses).
+    reviewers = User.objects.bulk_create(
+        [
+            User(
+                username=f"bkd.{o.code}",
+                role=User.Role.BKD,
+                instansi=o,
+                password="!",
+                first_name=f"Admin BKD {o.place_name}",
+            )
+            for o in objects
+        ]  # fmt: skip
+    )
     report.phases.append(("instansi and campaigns (ORM bulk_create)", time.perf_counter() - start,
                           len(objects) + len(campaigns)))  # fmt: skip
 
@@ -135,9 +150,11 @@ def seed(*, instansi: int, employees: int, signed_share: float, seed: int = 2024
     built = checked = 0.0
     batch, done, next_report = Batch(), 0, 0.1
     try:
-        for region, obj, campaign in zip(regions, objects, campaigns, strict=True):
+        for region, obj, campaign, reviewer in zip(
+            regions, objects, campaigns, reviewers, strict=True
+        ):
             t = time.perf_counter()
-            gen.region(region, obj, campaign, batch)
+            gen.region(region, obj, campaign, batch, reviewer)
             built += time.perf_counter() - t
             if len(batch.employees) >= BATCH_EMPLOYEES or region is regions[-1]:
                 t = time.perf_counter()
@@ -181,7 +198,8 @@ def seed(*, instansi: int, employees: int, signed_share: float, seed: int = 2024
         start = time.perf_counter()
         with connection.cursor() as cursor:
             for table in ("portal_instansi", "portal_unit", "portal_employee",
-                          "pledges_campaign", "pledges_signature", "portal_chainhead"):  # fmt: skip
+                          "pledges_campaign", "pledges_signature", "pledges_reviewevent",
+                          "portal_chainhead"):  # fmt: skip
                 cursor.execute(f"VACUUM (ANALYZE) {table}")
             cursor.execute("SELECT pg_database_size(current_database())")
             report.size_bytes = cursor.fetchone()[0]
@@ -201,13 +219,13 @@ def reset_sequences() -> None:
     from django.core.management.color import no_style
     from django.db import connection
 
-    from pledges.models import Signature
+    from pledges.models import ReviewEvent, Signature
     from portal.evidence import ChainHead
     from portal.models import Employee, Unit
 
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(
-            no_style(), [Unit, Employee, Signature, ChainHead]
+            no_style(), [Unit, Employee, Signature, ReviewEvent, ChainHead]
         ):
             cursor.execute(sql)
 

@@ -1,8 +1,7 @@
 """Django for a benchmark process, and the app's module paths (each named here only).
 
-When the app moves its settings or WSGI module (e.g. to config.settings / config.wsgi), change
-SETTINGS or WSGI below: every scenario, gunicorn and the throwaway settings of load_signing take
-them from here.
+Every scenario, gunicorn and the throwaway settings of load_signing take the settings and WSGI
+modules from here.
 """
 
 from __future__ import annotations
@@ -13,8 +12,8 @@ from pathlib import Path
 
 from lib import ROOT
 
-SETTINGS = os.environ.get("DJANGO_SETTINGS_MODULE", "portal.settings")
-WSGI = "portal.wsgi"
+SETTINGS = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings")
+WSGI = "config.wsgi"
 AUTH_BACKEND = "portal.backends.UserBackend"
 
 # The development default of the settings: seeded chains verify with a plain

@@ -81,7 +81,14 @@ SIGNATURE_COLUMNS = ("id", "chain", "seq", "prev_hash", "record_hash", "anchor_h
                      "witnessed_id", "identity", "text_hash", "method", "typed_name", "image",
                      "image_sha256", "signed_at", "ip_address", "user_agent",
                      "status")  # fmt: skip
+REVIEW_COLUMNS = ("id", "chain", "seq", "prev_hash", "record_hash", "anchor_hmac", "signature_id",
+                  "instansi_id", "action", "reason", "actor_id", "actor_name",
+                  "created_at")  # fmt: skip
 HEAD_COLUMNS = ("id", "chain", "seq", "last_hash")
+# A status other than pending is the result of a review event (the database requires it).
+REVIEW_ACTIONS = {"disetujui": "setujui", "dikembalikan": "kembalikan", "dicabut": "cabut"}
+REVIEW_REASONS = {"setujui": "", "kembalikan": "Tanda tangan tidak terbaca; mohon ulangi.",
+                  "cabut": "Ditandatangani oleh orang lain."}  # fmt: skip
 
 
 # --- Plan: the instansi and their sizes ----------------------------------------------------
@@ -179,6 +186,7 @@ class Batch:
     units: list = field(default_factory=list)
     employees: list = field(default_factory=list)
     signatures: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)
     heads: list = field(default_factory=list)
 
     def tables(self):
@@ -186,6 +194,7 @@ class Batch:
             ("portal_unit", UNIT_COLUMNS, self.units),
             ("portal_employee", EMPLOYEE_COLUMNS, self.employees),
             ("pledges_signature", SIGNATURE_COLUMNS, self.signatures),
+            ("pledges_reviewevent", REVIEW_COLUMNS, self.reviews),
             ("portal_chainhead", HEAD_COLUMNS, self.heads),
         ]
 
@@ -237,9 +246,10 @@ class Generator:
     """Builds the rows of one instansi at a time, as tuples in the COPY column order."""
 
     def __init__(self, *, seed: int, signed_share: float, today: dt.date, null) -> None:
-        from pledges.models import CODE_ALPHABET, Signature
+        from pledges.models import ReviewEvent, Signature
         from portal import demo
         from portal import golongan as golongan_mod
+        from portal.codes import ALPHABET
         from portal.evidence import GENESIS, anchor
 
         self.seed, self.signed_share, self.null = seed, signed_share, null
@@ -253,11 +263,12 @@ class Generator:
         self.updated_at = dt.datetime.combine(
             self.opens_on - dt.timedelta(days=30), dt.time(3), tzinfo=dt.UTC
         )
-        self.unit_id = self.employee_id = self.signature_id = self.head_id = 0
+        self.unit_id = self.employee_id = self.signature_id = self.head_id = self.review_id = 0
         self.nips = Nips()
         self.demo = demo
         self.Signature, self.GENESIS, self.anchor = Signature, GENESIS, anchor
-        self.alphabet = CODE_ALPHABET
+        self.ReviewEvent = ReviewEvent
+        self.alphabet = ALPHABET
         self.staff_jobs = {
             "education": [j for j in demo.STAFF_JOBS if j[2] in (None, EDUCATION)],
             "health": [j for j in demo.STAFF_JOBS if j[2] in (None, HEALTH[0])],
@@ -319,7 +330,7 @@ class Generator:
         if real != identity:
             raise AssertionError(f"identity differs from the model's: {real} != {identity}")
 
-    def region(self, region: Region, instansi, campaign, batch: Batch) -> None:
+    def region(self, region: Region, instansi, campaign, batch: Batch, reviewer=None) -> None:
         from portal.models import Unit
 
         rng = random.Random(f"{self.seed}:{region.index}")
@@ -383,12 +394,15 @@ class Generator:
         batch.units += [(u.id, instansi.id, u.kind, u.name, null if u.parent_id is None
                          else u.parent_id, u.head_id, u.head_status, u.head_title)
                         for u in units]  # fmt: skip
-        self._signatures(instansi, campaign, batch, rng, offset, signers)
+        reviews = self._signatures(instansi, campaign, batch, rng, offset, signers)
+        if reviewer is not None:
+            self._reviews(instansi, reviewer, batch, reviews)
         self.stats["units"] += len(units)
 
-    def _signatures(self, instansi, campaign, batch, rng, offset, signers) -> None:
-        """Sign in time order, chaining each record to the one before."""
-        signed = []
+    def _signatures(self, instansi, campaign, batch, rng, offset, signers) -> list[tuple]:
+        """Sign in time order, chaining each record to the one before; returns what the BKD
+        decided on: (when, signature id, code, action)."""
+        signed, reviews = [], []
         checked: set[str] = set()
         for kind, unit, person, ip in signers:
             identity = self.identity(kind, unit, instansi.name, person)
@@ -437,6 +451,30 @@ class Generator:
                          ip, agent, status))  # fmt: skip
             prev = record_hash
             self.stats[f"{kind}:{status}"] += 1
+            if status in REVIEW_ACTIONS:
+                later = signed_at + dt.timedelta(hours=2 + rng.random() * 70)
+                reviews.append((later, self.signature_id, code, REVIEW_ACTIONS[status]))
         if signed:
             self.head_id += 1
             batch.heads.append((self.head_id, chain, len(signed), prev))
+        return reviews
+
+    def _reviews(self, instansi, reviewer, batch: Batch, reviews: list[tuple]) -> None:
+        """The review chain of the instansi: one event per decided signature, in time order,
+        hashed by ReviewEvent's own compute_hash()."""
+        chain, prev = f"review:{instansi.id}", self.GENESIS
+        event = self.ReviewEvent(chain=chain, instansi_id=instansi.id, actor_id=reviewer.id,
+                                 actor_name=reviewer.display_name)  # fmt: skip
+        for seq, (at, signature_id, code, action) in enumerate(sorted(reviews), 1):
+            event.signature = self.Signature(id=signature_id, code=code)
+            event.seq, event.prev_hash, event.action = seq, prev, action
+            event.reason, event.created_at = REVIEW_REASONS[action], at
+            record_hash = event.compute_hash()
+            self.review_id += 1
+            batch.reviews.append((self.review_id, chain, seq, prev, record_hash,
+                                  self.anchor(record_hash), signature_id, instansi.id, action,
+                                  event.reason, reviewer.id, event.actor_name, at))  # fmt: skip
+            prev = record_hash
+        if reviews:
+            self.head_id += 1
+            batch.heads.append((self.head_id, chain, len(reviews), prev))

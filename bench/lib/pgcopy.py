@@ -186,15 +186,20 @@ class OrmWriter:
         self.rows: Counter = Counter()
 
     def put(self, batch: Batch) -> float:
-        from django.db import transaction
+        from django.db import connection, transaction
 
-        from pledges.models import Signature
+        from pledges.models import ReviewEvent, Signature
         from portal.evidence import ChainHead
         from portal.models import Employee, Unit
 
         models = {"portal_unit": Unit, "portal_employee": Employee,
-                  "pledges_signature": Signature, "portal_chainhead": ChainHead}  # fmt: skip
-        with transaction.atomic():
+                  "pledges_signature": Signature, "pledges_reviewevent": ReviewEvent,
+                  "portal_chainhead": ChainHead}  # fmt: skip
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Chain heads arrive at their full length (a head may only move one record at a
+            # time): the evidence triggers stand down for the load, as the PostgreSQL writer's
+            # replication role makes them.
+            cursor.execute("UPDATE evidence_guard SET locked = 0")
             for table, columns, rows in batch.tables():
                 start = time.perf_counter()
                 model = models[table]
@@ -207,6 +212,7 @@ class OrmWriter:
                 model.objects.bulk_create(objects, batch_size=2000)
                 self.seconds[table] += time.perf_counter() - start
                 self.rows[table] += len(rows)
+            cursor.execute("UPDATE evidence_guard SET locked = 1")
         return 0.0
 
     def close(self) -> None:
