@@ -138,7 +138,9 @@ def test_a_renamed_executable_is_not_a_pdf(client):
     assert response.status_code == 400 and "bukan PDF" in response.content.decode()
 
 
-@pytest.mark.parametrize("username", ["１９６８０４１１１９９３０３１００９", "1968" * 20, "' OR '1'='1"])
+@pytest.mark.parametrize(
+    "username", ["１９６８０４１１１９９３０３１００９", "1968" * 20, "' OR '1'='1"]
+)
 def test_malformed_nips_at_login_get_the_normal_answer(client, username):
     response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
     assert response.status_code == 200
