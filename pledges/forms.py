@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +113,8 @@ class SignForm(forms.Form):
         },
     )
     signature = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A fresh key per page; the browser keeps it with the draft so a resend is recognised.
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
     typed_name = forms.CharField(
         label=_("Ketik nama lengkap Anda"),
         required=False,
@@ -136,6 +139,7 @@ class SignForm(forms.Form):
             choices.append((Signature.Method.TYPED, _("Ketik nama lengkap")))
         self.fields["method"].choices = choices
         self.fields["method"].initial = choices[0][0] if choices else None
+        self.fields["submission"].initial = uuid.uuid4
 
     def point_fields(self):
         return [self[f"point_{i}"] for i in range(1, len(self.points) + 1)]

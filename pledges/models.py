@@ -288,6 +288,9 @@ class Signature(ChainedRecord):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
+    # Which form submission made it (a key the page carries): a resubmission after a lost
+    # reply finds its signature. Transport, not evidence: outside the hashed payload.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -311,6 +314,9 @@ class Signature(ChainedRecord):
                 fields=["witnessed"],
                 condition=Q(kind="saksi", status__in=["menunggu", "disetujui"]),
                 name="one_valid_witness_per_pakta",
+            ),
+            models.UniqueConstraint(
+                fields=["employee", "submission_key"], name="one_signature_per_submission"
             ),
         ]
         indexes = [

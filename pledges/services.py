@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -43,6 +44,7 @@ class SignatureInput:
     typed_name: str = ""
     ip_address: str | None = None
     user_agent: str = ""
+    submission_key: uuid.UUID | None = None
 
 
 def _check(campaign: Campaign, kind: str, data: SignatureInput, signer: str) -> bytes:
@@ -106,6 +108,7 @@ def append_signature(
         signed_at=now,
         ip_address=data.ip_address,
         user_agent=data.user_agent[:400],
+        submission_key=data.submission_key,
     )
     if image:
         # Stored before the row so the row never points at a missing file; an orphan file

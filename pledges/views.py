@@ -1,16 +1,18 @@
 """Campaigns (BKD), signing the ikrar (ASN), certificates and public verification."""
 
 import hashlib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.access import asn_required, role_required
@@ -65,6 +67,13 @@ def asn_home(request):
     )
 
 
+THANKS = {
+    Signature.Kind.IKRAR: _lazy("Terima kasih. Ikrar Anda telah tercatat."),
+    Signature.Kind.PAKTA: _lazy("Terima kasih. Pakta integritas unit Anda telah tercatat."),
+    Signature.Kind.WITNESS: _lazy("Terima kasih. Tanda tangan saksi telah tercatat."),
+}
+
+
 @dataclass(frozen=True)
 class SigningPage:
     """What differs between signing an ikrar, a unit's pakta and a witness countersignature."""
@@ -73,17 +82,23 @@ class SigningPage:
     title: str
     intro: str
     submit: str
-    done: str
     sign: Callable[[services.SignatureInput], Signature]
     existing: Callable[[], Signature | None]
 
 
 def signing_flow(request, campaign: Campaign, page: SigningPage, **context):
-    """GET shows the document and the pad; POST signs once, whatever the number of taps."""
+    """GET shows the document and the pad; POST signs once, whatever the number of taps.
+
+    Every form carries a submission key: the same submission sent again (a reply lost on a
+    weak connection) gets the first one's result page, not an error and never a second
+    signature."""
+    repeated = _submitted_before(request)
+    if repeated is not None:
+        return _to_result(request, repeated, just_signed=True)
     existing = page.existing()
     if existing is not None:
         messages.info(request, _("Dokumen ini sudah Anda tanda tangani."))
-        return redirect("pledges:signed", code=existing.code)
+        return _to_result(request, existing)
     if not campaign.is_open():
         return render(request, "pledges/closed.html", {"campaign": campaign}, status=403)
     form = SignForm(
@@ -100,18 +115,22 @@ def signing_flow(request, campaign: Campaign, page: SigningPage, **context):
             typed_name=form.cleaned_data["typed_name"],
             ip_address=client_ip(request),
             user_agent=request.headers.get("user-agent", ""),
+            submission_key=form.cleaned_data["submission"],
         )
         try:
             signature = page.sign(data)
         except ValidationError as exc:
             form.add_error(None, exc)
         except services.AlreadySigned:
-            # A double tap or a second tab: the other request won; show its result.
+            # The same submission twice at once (a resend racing the first) or another tab:
+            # the other request won; show its result.
+            repeated = _submitted_before(request)
+            if repeated is not None:
+                return _to_result(request, repeated, just_signed=True)
             messages.info(request, _("Dokumen ini sudah Anda tanda tangani."))
-            return redirect("pledges:signed", code=page.existing().code)
+            return _to_result(request, page.existing())
         else:
-            messages.success(request, page.done)
-            return redirect("pledges:signed", code=signature.code)
+            return _to_result(request, signature, just_signed=True)
     return render(
         request,
         "pledges/sign.html",
@@ -127,6 +146,29 @@ def signing_flow(request, campaign: Campaign, page: SigningPage, **context):
     )
 
 
+def _to_result(request, signature: Signature, *, just_signed: bool = False):
+    """The result page: a redirect, or for the page's own script (which sends by fetch, to keep
+    the draft when the reply is lost) where to go. "Just signed" travels in the URL, not as a
+    stored message, so a resent submission thanks the signer once, like the first."""
+    url = reverse("pledges:signed", args=[signature.code])
+    if just_signed:
+        url += "?tercatat=1"
+    if request.headers.get("X-Sign-Fetch"):
+        return JsonResponse({"next": url})
+    return redirect(url)
+
+
+def _submitted_before(request) -> Signature | None:
+    key = request.POST.get("submission", "")
+    if request.method != "POST" or not key:
+        return None
+    try:
+        key = uuid.UUID(key)
+    except ValueError:
+        return None
+    return Signature.objects.own(request.user).filter(submission_key=key).first()
+
+
 @asn_required
 @require_http_methods(["GET", "POST"])
 def sign(request, pk: int):
@@ -138,7 +180,6 @@ def sign(request, pk: int):
         title=_("Ikrar Netralitas ASN"),
         intro=_("Dengan ini menyatakan berikrar untuk (centang setiap butir):"),
         submit=_("Tanda tangani ikrar"),
-        done=_("Terima kasih. Ikrar Anda telah tercatat."),
         sign=lambda data: services.sign_ikrar(employee=employee, campaign=campaign, data=data),
         existing=valid.first,
     )
@@ -149,7 +190,8 @@ def sign(request, pk: int):
 @require_GET
 def signed(request, code: str):
     signature = get_own_signature(request.user, code)
-    return render(request, "pledges/signed.html", {"signature": signature})
+    thanks = THANKS[signature.kind] if request.GET.get("tercatat") == "1" else ""
+    return render(request, "pledges/signed.html", {"signature": signature, "thanks": thanks})
 
 
 @require_GET

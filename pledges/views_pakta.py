@@ -64,7 +64,6 @@ def sign_pakta(request, pk: int, unit_id: int):
             "Dalam jabatan sebagai pimpinan unit kerja, saya menyatakan (centang setiap butir):"
         ),
         submit=_("Tanda tangani pakta integritas"),
-        done=_("Terima kasih. Pakta integritas unit Anda telah tercatat."),
         sign=lambda data: services.sign_pakta(
             employee=employee, unit=unit, campaign=campaign, data=data
         ),
@@ -83,7 +82,6 @@ def sign_witness(request, code: str):
         title=_("Saksi Pakta Integritas"),
         intro=_("Sebagai saksi, saya mengetahui pakta integritas berikut (centang setiap butir):"),
         submit=_("Tanda tangani sebagai saksi"),
-        done=_("Terima kasih. Tanda tangan saksi telah tercatat."),
         sign=lambda data: services.sign_witness(employee=employee, pakta=pakta, data=data),
         existing=pakta.witnesses.valid().first,
     )

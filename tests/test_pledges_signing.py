@@ -1,6 +1,7 @@
 """Signing the ikrar: the page, every server-side rejection, one valid signature each."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -51,7 +52,7 @@ def test_it_signs_with_a_drawing_and_keeps_the_evidence(
         )
     signature = Signature.objects.get(employee=employee)
     assert response.status_code == 302
-    assert response.url == reverse("pledges:signed", args=[signature.code])
+    assert response.url == reverse("pledges:signed", args=[signature.code]) + "?tercatat=1"
     assert signature.kind == "ikrar" and signature.method == "drawn"
     assert signature.status == Signature.Status.PENDING
     assert signature.identity["nip"] == employee.nip
@@ -255,3 +256,22 @@ class TestPermissions:
         code = Signature.objects.get().code
         colleague = make_user(employee=make_employee(unit, "Yakobus Mali"))
         assert login(colleague).get(reverse("pledges:signed", args=[code])).status_code == 404
+
+
+def test_the_same_submission_sent_again_gets_the_first_result(asn_user, employee, campaign):
+    client = login(asn_user)
+    key = "6f1c2a1e-7c1d-4a35-9b52-2f6f4c0d9a11"
+    first = client.post(sign_url(campaign), form_data(submission=key))
+    again = client.post(sign_url(campaign), form_data(submission=key), HTTP_X_SIGN_FETCH="1")
+    signature = Signature.objects.get(employee=employee)
+    assert first.url == again.json()["next"] == f"/ikrar/tercatat/{signature.code}/?tercatat=1"
+    page = client.get(again.json()["next"]).content.decode()
+    assert page.count("Terima kasih. Ikrar Anda telah tercatat.") == 1
+    other = client.post(sign_url(campaign), form_data(submission=str(uuid.uuid4())), follow=True)
+    assert "Dokumen ini sudah Anda tanda tangani." in other.content.decode()
+    assert Signature.objects.count() == 1
+
+
+def test_a_malformed_submission_key_is_a_form_error_not_a_500(asn_user, campaign):
+    response = login(asn_user).post(sign_url(campaign), form_data(submission="bukan-kunci"))
+    assert response.status_code == 400 and not Signature.objects.exists()
