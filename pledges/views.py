@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import limits
 from portal.access import asn_required, role_required
 from portal.audit import client_ip
 from portal.limits import UPLOAD_OVERHEAD, max_body, public_rate
@@ -33,12 +34,6 @@ from .forms import (
 )
 from .models import Campaign, Certificate, Signature, normalize_code
 from .verification import attest
-
-# Public pages: generous for a room full of people scanning QR codes behind one address,
-# tight enough to make enumerating codes pointless.
-VERIFY_RATE = "120/m"
-UPLOAD_RATE = "20/h"
-
 
 # --- ASN ------------------------------------------------------------------------------------
 
@@ -219,7 +214,7 @@ def certificate(request, code: str):
 
 @login_not_required
 @require_GET
-@public_rate(VERIFY_RATE, group="pledges.verify")
+@public_rate(limits.VERIFY_PER_ADDRESS, group="pledges.verify")
 def verify_index(request):
     form = CodeForm(request.GET or None)
     if request.GET and form.is_valid():
@@ -234,7 +229,7 @@ def verify_index(request):
 
 @login_not_required
 @require_GET
-@public_rate(VERIFY_RATE, group="pledges.verify")
+@public_rate(limits.VERIFY_PER_ADDRESS, group="pledges.verify")
 def verify(request, code: str):
     """The QR target: status and the minimum identity, nothing more."""
     signature = (
@@ -256,7 +251,7 @@ def verify(request, code: str):
 
 @login_not_required
 @require_POST
-@public_rate(UPLOAD_RATE, group="pledges.verify_pdf")
+@public_rate(limits.PDF_CHECKS_PER_ADDRESS, group="pledges.verify_pdf")
 @max_body(MAX_VERIFY_UPLOAD + UPLOAD_OVERHEAD)
 def verify_pdf(request):
     """Is this file a delivered document, byte for byte? The upload is hashed and dropped."""

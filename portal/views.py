@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from . import limits
 from .access import get_unit_for, role_required
 from .audit import action_label, record
 from .fields import is_id
@@ -15,8 +16,22 @@ from .models import AuditEvent, User
 
 
 class LoginView(auth_views.LoginView):
+    """Failures count per NIP and address (django-axes) and, far higher, per address alone: a
+    ceiling on one client guessing across many NIPs that a hall at an apel never reaches."""
+
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if limits.over_limit(request, "login.failures.ip", limits.client_key,
+                             limits.LOGIN_FAILURES_PER_ADDRESS, increment=False):  # fmt: skip
+            return ratelimited(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        limits.over_limit(self.request, "login.failures.ip", limits.client_key,
+                          limits.LOGIN_FAILURES_PER_ADDRESS, increment=True)  # fmt: skip
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)

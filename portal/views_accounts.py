@@ -16,38 +16,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import get_usage
 
-from . import accounts
+from . import accounts, limits
+from . import nip as nip_mod
 from .access import get_unit_for, role_required
-from .audit import client_ip
 from .forms_accounts import ActivationCodeForm, QueuedPasswordResetForm
 from .models import AuditEvent, Unit, User
 from .views import ratelimited
 
 USER_BACKEND = "portal.backends.UserBackend"
-# Per client address and per email address asked for; both count every request, so neither
-# spreading requests over addresses nor over machines gets more than a handful of mails out.
-RESET_REQUEST_RATE = "5/h"
-# Only failed code attempts count, so an office behind one address can still activate together.
-ACTIVATION_FAILURE_RATE = "20/h"
-
-
-def _ip_key(group: str, request) -> str:
-    return client_ip(request) or ""
 
 
 def _email_key(group: str, request) -> str:
     return request.POST.get("email", "").strip().lower()
 
 
-def _over_limit(request, group: str, key, rate: str, *, increment: bool) -> bool:
-    usage = get_usage(request, group=group, key=key, rate=rate, increment=increment)
-    if usage is None:
-        return False
-    # Checking without counting compares with >=, so the request after the last allowed one
-    # is refused in both modes.
-    return usage["should_limit"] if increment else usage["count"] >= usage["limit"]
+def _nip_key(group: str, request) -> str:
+    return nip_mod.normalize(request.POST.get("nip", ""))[:40]
 
 
 # --- Password change and reset (Django's views with our templates and mail) ---------------
@@ -64,16 +49,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def post(self, request, *args, **kwargs):
-        over_ip = _over_limit(
-            request, "accounts.password_reset.ip", _ip_key, RESET_REQUEST_RATE, increment=True
-        )
-        over_email = _over_limit(
-            request,
-            "accounts.password_reset.email",
-            _email_key,
-            RESET_REQUEST_RATE,
-            increment=True,
-        )
+        over_ip = limits.over_limit(request, "accounts.password_reset.ip", limits.client_key,
+                                    limits.RESET_REQUESTS_PER_ADDRESS, increment=True)
+        over_email = limits.over_limit(request, "accounts.password_reset.email", _email_key,
+                                       limits.RESET_REQUESTS_PER_EMAIL, increment=True)  # fmt: skip
         if over_ip or over_email:
             return ratelimited(request)
         return super().post(request, *args, **kwargs)
@@ -118,9 +97,8 @@ activate_confirm = ActivationConfirmView.as_view()
 @require_http_methods(["GET", "POST"])
 def activate(request):
     """Activation with the code printed on a letter, for employees without email."""
-    group = "accounts.activate.failures"
     if request.method == "POST":
-        if _over_limit(request, group, _ip_key, ACTIVATION_FAILURE_RATE, increment=False):
+        if _activation_failures(request, increment=False):
             return ratelimited(request)
         form = ActivationCodeForm(request.POST)
         user = None
@@ -139,10 +117,20 @@ def activate(request):
             messages.success(request, _("Akun Anda sudah aktif. Selamat datang."))
             return redirect("home")
         if form.has_error(NON_FIELD_ERRORS, "invalid_code"):
-            _over_limit(request, group, _ip_key, ACTIVATION_FAILURE_RATE, increment=True)
+            _activation_failures(request, increment=True)
     else:
         form = ActivationCodeForm()
     return render(request, "registration/activate_code.html", {"form": form})
+
+
+def _activation_failures(request, *, increment: bool) -> bool:
+    """Only failed attempts count: per NIP (the account a guess is aimed at) and, far higher,
+    per address, so a hall activating together is never stopped by one another's typos."""
+    per_nip = limits.over_limit(request, "accounts.activate.nip", _nip_key,
+                                limits.ACTIVATION_FAILURES_PER_NIP, increment=increment)
+    per_address = limits.over_limit(request, "accounts.activate.ip", limits.client_key,
+                                    limits.ACTIVATION_FAILURES_PER_ADDRESS, increment=increment)
+    return per_nip or per_address  # fmt: skip
 
 
 # --- Activation: BKD admin side ------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from portal import accounts
+from portal import accounts, limits
 from portal.models import ActivationCode, AuditEvent, User
 from tests.conftest import PASSWORD, login, make_employee, make_unit, make_user
 
@@ -149,7 +149,7 @@ def test_it_limits_reset_requests_per_email(asn_user):
 
 def test_it_limits_reset_requests_per_address(client, asn_user):
     url = reverse("accounts:password_reset")
-    for i in range(5):
+    for i in range(int(limits.RESET_REQUESTS_PER_ADDRESS.split("/")[0])):
         assert client.post(url, {"email": f"orang{i}@example.go.id"}).status_code == 302
     assert client.post(url, {"email": asn_user.email}).status_code == 429
     assert mail.outbox == []
@@ -511,11 +511,22 @@ def test_it_keeps_the_code_when_the_passwords_differ(bkd_user, roster):
     assert ActivationCode.objects.usable().filter(employee=employee).count() == 1
 
 
-def test_it_throttles_failed_code_attempts_by_address(bkd_user, roster):
+def test_it_throttles_failed_code_attempts_per_nip_from_anywhere(bkd_user, roster):
+    employee, code = print_letters(bkd_user)[0]
+    for i in range(int(limits.ACTIVATION_FAILURES_PER_NIP.split("/")[0])):
+        wrong = activate(Client(REMOTE_ADDR=f"10.3.0.{i + 1}"), employee.nip, "SALAH-KODE1")
+        assert wrong.status_code == 200
+    assert activate(Client(REMOTE_ADDR="10.3.1.1"), employee.nip, code).status_code == 429
+
+
+def test_it_throttles_failed_code_attempts_by_address_far_above_a_hall(
+    bkd_user, roster, monkeypatch
+):
+    monkeypatch.setattr(limits, "ACTIVATION_FAILURES_PER_ADDRESS", "3/h")
     employee, code = print_letters(bkd_user)[0]
     client = Client()
-    for _ in range(20):
-        assert activate(client, employee.nip, "SALAH-KODE1").status_code == 200
+    for i in range(3):
+        assert activate(client, f"19900101202012100{i + 1}", "SALAH-KODE1").status_code == 200
     assert activate(client, employee.nip, code).status_code == 429
     assert activate(Client(REMOTE_ADDR="10.2.2.2"), employee.nip, code).status_code == 302
 

@@ -6,8 +6,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pledges.views import UPLOAD_RATE
-from portal.limits import DEFAULT_MAX_BODY
+from portal.limits import DEFAULT_MAX_BODY, PDF_CHECKS_PER_ADDRESS
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +41,7 @@ def test_the_roster_upload_takes_its_own_larger_limit(bkd_user):
 def test_a_client_over_its_rate_is_refused_before_its_body_is_read(client):
     cache.clear()
     pdf = b"%PDF-1.4 bukan dokumen portal"
-    limit = int(UPLOAD_RATE.split("/")[0])
+    limit = int(PDF_CHECKS_PER_ADDRESS.split("/")[0])
     for _ in range(limit):
         upload = SimpleUploadedFile("x.pdf", pdf, "application/pdf")
         assert client.post(reverse("pledges:verify_pdf"), {"file": upload}).status_code == 200

@@ -102,16 +102,16 @@ def verify_runs(env: dict[str, str], tmp: Path, workers: int, codes: list[str], 
 
 
 def limit_key(address: str) -> str:
-    """The rate-limit key of pledges.views.verify for a request from `address` through the
-    proxy (X-Forwarded-For as nginx sends it)."""
+    """The rate-limit key of the public verification pages for a request from `address`
+    through the proxy (X-Forwarded-For as nginx sends it)."""
     from django.test import RequestFactory
 
-    from pledges.views import _client_ip
+    from portal.limits import client_key
 
     request = RequestFactory().get(
         "/v/x/", HTTP_X_FORWARDED_FOR=address, HTTP_X_FORWARDED_PROTO="https"
     )
-    return _client_ip("pledges.views.verify", request)
+    return client_key("pledges.verify", request)
 
 
 def wait_for_window(value: str, period: int) -> None:
@@ -126,16 +126,16 @@ def wait_for_window(value: str, period: int) -> None:
 
 
 def verify_rate() -> str:
-    from pledges.views import VERIFY_RATE
+    from portal.limits import VERIFY_PER_ADDRESS
 
-    return VERIFY_RATE
+    return VERIFY_PER_ADDRESS
 
 
 def verify_block(workers: int, requests: int, concurrency: int, verify: list[Phase]) -> str:
     """What --write records: the configuration, a table of the phases and one of their CPU."""
     out = [f"- {workers} workers, {concurrency} virtual users; {requests:,} requests each "
            f"from an address of its own, then {max(1, requests // 3):,} all from one address; "
-           f"VERIFY_RATE {verify_rate()}", ""]  # fmt: skip
+           f"VERIFY_PER_ADDRESS {verify_rate()}", ""]  # fmt: skip
     head = ["configuration", "200", "429", "errors", "window", "200/s", "first 429 after",
             "p50 / p95 / p99 (200)", "p50 / p95 / p99 (429)"]  # fmt: skip
     rows = []
