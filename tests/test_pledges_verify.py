@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pledges.certificates import issue_certificate
+from portal.limits import PDF_CHECKS_PER_ADDRESS
 from portal.nip import mask_nip
 from tests.pledges_helpers import decide, make_signature
 
