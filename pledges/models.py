@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import codes
 from portal.evidence import AppendOnly, AppendOnlyQuerySet, ChainedRecord, canonical, sha256_hex
-from portal.models import Employee, EmployeeQuerySet, Instansi, Unit, User
+from portal.models import NAME_MAX_LENGTH, Employee, EmployeeQuerySet, Instansi, Unit, User
 
 from . import national_texts
 
@@ -354,7 +354,7 @@ class ReviewEvent(ChainedRecord):
     action = models.CharField(_("keputusan"), max_length=12, choices=Action.choices)
     reason = models.TextField(_("alasan"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    actor_name = models.CharField(max_length=200)
+    actor_name = models.CharField(max_length=NAME_MAX_LENGTH)
     created_at = models.DateTimeField()
 
     class Meta(ChainedRecord.Meta):

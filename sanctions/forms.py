@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import nip as nip_mod
-from portal.models import Employee, Instansi, Unit
+from portal.models import NAME_MAX_LENGTH, Employee, Instansi, Unit
 
 from .models import (
     Appeal,
@@ -170,7 +170,7 @@ class StageForm(forms.Form):
                 label=_("Tanggal SK"), widget=DateInput(), validators=[not_in_future]
             )
             self.fields["official_name"] = forms.CharField(
-                label=_("Nama pejabat yang menjatuhkan"), max_length=200
+                label=_("Nama pejabat yang menjatuhkan"), max_length=NAME_MAX_LENGTH
             )
             self.fields["official_nip"] = forms.CharField(
                 label=_("NIP pejabat"), max_length=18, required=False

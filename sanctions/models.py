@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.evidence import AppendOnly
-from portal.models import Employee, Instansi, Unit, User
+from portal.models import NAME_MAX_LENGTH, Employee, Instansi, Unit, User
 from portal.nip import format_nip
 
 
@@ -418,7 +418,7 @@ class Decision(models.Model):
     )
     sk_number = models.CharField(_("nomor SK"), max_length=120)
     sk_date = models.DateField(_("tanggal SK"))
-    official_name = models.CharField(_("nama pejabat yang menjatuhkan"), max_length=200)
+    official_name = models.CharField(_("nama pejabat yang menjatuhkan"), max_length=NAME_MAX_LENGTH)
     official_nip = models.CharField(_("NIP pejabat"), max_length=18, blank=True)
     official_title = models.CharField(_("jabatan pejabat"), max_length=200)
     official_category = models.CharField(
