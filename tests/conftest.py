@@ -212,7 +212,10 @@ def _set_guard(locked: int) -> None:
 
 
 # Data migrations that load the legal catalogues, in order (each one's load() is re-run).
-CATALOGUE_MIGRATIONS = ["sanctions.migrations.0002_catalogues"]
+CATALOGUE_MIGRATIONS = [
+    "sanctions.migrations.0002_catalogues",
+    "sanctions.migrations.0005_legal_basis_data",
+]
 
 
 @pytest.fixture(autouse=True)
