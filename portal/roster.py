@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from . import golongan as golongan_mod
 from . import nip as nip_mod
+from .exports import safe_cell
 from .models import NAME_MAX_LENGTH, Employee, Unit
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -455,7 +456,7 @@ def template_csv() -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";")
     writer.writerow(COLUMNS)
-    writer.writerow([EXAMPLE_ROW[c] for c in COLUMNS])
+    writer.writerow([safe_cell(EXAMPLE_ROW[c]) for c in COLUMNS])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -471,7 +472,7 @@ def template_xlsx() -> bytes:
     sheet.append(COLUMNS)
     cells = []
     for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=EXAMPLE_ROW[column])
+        cell = WriteOnlyCell(sheet, value=safe_cell(EXAMPLE_ROW[column]))
         cell.number_format = "@"  # text, so Excel never turns an 18-digit NIP into a float
         cells.append(cell)
     sheet.append(cells)

@@ -88,6 +88,8 @@ class CaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.history: list[HistoryNote] = []
+        # The confirmation is offered only once the form has warned of earlier cases.
+        self.fields["confirm_history"].widget = forms.HiddenInput()
         self.fields["received_on"].initial = timezone.localdate()
         self.fields["reporting_body"].initial = ReportingBody.objects.filter(
             is_active=True, is_default=True
@@ -132,6 +134,8 @@ class CaseForm(forms.Form):
         employee = data.get("nip")
         if employee is not None and chosen and received_on:
             self.history = history_notes(employee, chosen, received_on, user=self.user)
+            if self.history:
+                self.fields["confirm_history"].widget = forms.CheckboxInput()
             if self.history and not data.get("confirm_history"):
                 self.add_error(
                     "confirm_history",

@@ -7,6 +7,7 @@ and into the PDFs as text.
 
 import io
 import unicodedata
+from html import escape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -205,3 +206,12 @@ def test_unicode_is_stored_as_given_and_compared_in_nfc(instansi, unit):
 def csv_upload_single(nip: str, name: str, unit: str) -> bytes:
     line = f"{nip};{name};III/a;Guru;fungsional;{unit};;"
     return ("\ufeff" + ";".join(HEADER) + "\n" + line + "\n").encode("utf-8")
+
+
+def test_the_printed_letters_carry_every_name_escaped(imported, bkd_user):
+    response = login(bkd_user).post(reverse("accounts:activation_letters"), {"unit": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name in NAMES:
+        assert escape(name) in html
+    assert '=HYPERLINK("' not in html  # markup-significant characters never pass raw
