@@ -1,7 +1,9 @@
-"""Demo signatures, so the dashboard, review queue and recap have something to show.
+"""Demo campaigns and signatures, so the dashboard, review queue and recap have something to show.
 
-They are chained like real ones (ChainedRecord.append), with signing times spread over the
-days since the campaign opened; the demo logins themselves are left unsigned to try it live.
+Each region gets the 2024 campaign on the dates of the election it names (closed now), and an
+open practice campaign on the same standard text to try signing live. Signatures are chained
+like real ones (ChainedRecord.append), spread over each campaign's days; the demo logins
+themselves are left unsigned.
 """
 
 from __future__ import annotations
@@ -14,44 +16,66 @@ from django.utils import timezone
 
 from portal.models import Employee, Instansi, Unit, User
 
-from .models import IKRAR_POINTS, Campaign, Signature, new_code
-from .services import head_identity
+from .models import Campaign, Signature, new_code
+from .services import campaign_from_template, head_identity
 
 SIGNED_SHARE = 0.6
 
 
+PRACTICE_TITLE = "Latihan penandatanganan ikrar (data demo)"
+
+
 def seed(instansi: Instansi, *, rng: random.Random) -> Campaign:
-    """An open campaign with signatures, leaving the demo logins unsigned to try it live."""
-    campaign = open_campaign(instansi)
+    """The 2024 campaign and an open practice one, both with signatures; returns the open one."""
     logins = User.objects.filter(employee__instansi_id=instansi.pk)
     keep = set(logins.values_list("employee_id", flat=True))
+    seed_signatures(election_campaign(instansi), keep_unsigned=keep, rng=rng)
+    campaign = open_campaign(instansi)
     seed_signatures(campaign, keep_unsigned=keep, rng=rng)
     return campaign
 
 
-def open_campaign(instansi: Instansi) -> Campaign:
-    """An ikrar campaign open from a week ago, so the demo can be signed right away."""
-    existing = Campaign.objects.filter(instansi=instansi).first()
+def _pemilu_template() -> Campaign:
+    return Campaign.objects.national_templates().filter(pakta_variant="ikrar").first()
+
+
+def election_campaign(instansi: Instansi) -> Campaign:
+    """The Pemilu dan Pemilihan 2024 campaign, on that election's own dates."""
+    template = _pemilu_template()
+    existing = Campaign.objects.filter(instansi=instansi, template=template).first()
     if existing is not None:
         return existing
-    today = timezone.localdate()
-    return Campaign.objects.create(
-        instansi=instansi,
-        title="Pemilu dan Pemilihan Tahun 2024",
-        opens_on=today - dt.timedelta(days=7),
-        closes_on=today + dt.timedelta(days=60),
-        ikrar_points=list(IKRAR_POINTS),
-    )
+    campaign = campaign_from_template(template=template, instansi=instansi)
+    campaign.opens_on, campaign.closes_on = template.opens_on, template.closes_on
+    campaign.save()
+    return campaign
+
+
+def open_campaign(instansi: Instansi) -> Campaign:
+    """A practice campaign open from a week ago, so the demo can be signed right away; it names
+    no election in its title, its dates being today's."""
+    existing = Campaign.objects.filter(instansi=instansi, title=PRACTICE_TITLE).first()
+    if existing is not None:
+        return existing
+    today = timezone.localdate(timezone=instansi.tz)
+    campaign = campaign_from_template(template=_pemilu_template(), instansi=instansi)
+    campaign.title = PRACTICE_TITLE
+    campaign.opens_on = today - dt.timedelta(days=7)
+    campaign.closes_on = today + dt.timedelta(days=60)
+    campaign.save()
+    return campaign
 
 
 @transaction.atomic
 def seed_signatures(campaign: Campaign, *, keep_unsigned: set[int], rng: random.Random) -> int:
     if campaign.signatures.exists():
         return 0
-    now = timezone.now()
-    campaign.text_hash, campaign.frozen_at = campaign.compute_text_hash(), now
+    tz = campaign.instansi.tz
+    opened = dt.datetime.combine(campaign.opens_on, dt.time(8), tzinfo=tz)
+    closed = dt.datetime.combine(campaign.closes_on, dt.time(16), tzinfo=tz)
+    now = min(timezone.now(), closed)
+    campaign.text_hash, campaign.frozen_at = campaign.compute_text_hash(), opened
     campaign.save(update_fields=["text_hash", "frozen_at"])
-    opened = dt.datetime.combine(campaign.opens_on, dt.time(8), tzinfo=campaign.instansi.tz)
     span = max((now - opened).total_seconds(), 3600)
     staff = Employee.objects.filter(instansi_id=campaign.instansi_id, is_active=True)
     picks = [

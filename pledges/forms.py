@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.fields import IdChoiceField, IdMultipleChoiceField
-from portal.models import Unit
+from portal.models import NAME_MAX_LENGTH, Unit
 from portal.names import same_name
 
 from .models import CODE_LENGTH, Campaign, ReviewEvent, Signature, normalize_code
@@ -94,8 +94,40 @@ class CampaignForm(forms.ModelForm):
 
 class TemplateCopyForm(forms.Form):
     template = IdChoiceField(
-        label=_("Templat nasional"), queryset=Campaign.objects.national_templates().current()
+        label=_("Templat nasional"), queryset=Campaign.objects.national_templates()
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].label_from_instance = lambda t: t.template_label
+
+
+EMPTY_TEMPLATE = "kosong"
+
+
+class TemplateChoiceForm(forms.Form):
+    """The first step of "Kampanye baru": a national template to start from, or nothing."""
+
+    template = forms.ChoiceField(
+        label=_("Mulai dari"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Pilih templat nasional atau mulai dari teks kosong."),
+            "invalid_choice": _("Templat ini tidak tersedia. Pilih salah satu dari daftar."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.templates = {str(t.pk): t for t in Campaign.objects.national_templates()}
+        self.fields["template"].choices = [
+            *((pk, t.template_label) for pk, t in self.templates.items()),
+            (EMPTY_TEMPLATE, _("Kosong (ketik sendiri seluruh teks)")),
+        ]
+
+    def clean_template(self) -> Campaign | None:
+        """The chosen template, or None for an empty start."""
+        return self.templates.get(self.cleaned_data["template"])
 
 
 class SignForm(forms.Form):
@@ -118,7 +150,7 @@ class SignForm(forms.Form):
     typed_name = forms.CharField(
         label=_("Ketik nama lengkap Anda"),
         required=False,
-        max_length=300,
+        max_length=NAME_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 

@@ -22,41 +22,13 @@ from portal.evidence import (
     file_sha256,
     sha256_hex,
 )
-from portal.models import Employee, EmployeeQuerySet, Instansi, Unit, User
+from portal.models import NAME_MAX_LENGTH, Employee, EmployeeQuerySet, Instansi, Unit, User
 
-IKRAR_POINTS = [
-    "Menjaga dan menegakkan prinsip netralitas pegawai ASN dalam melaksanakan fungsi pelayanan "
-    "publik, baik sebelum, selama, maupun sesudah pelaksanaan Pemilu dan Pemilihan Tahun 2024.",
-    "Menghindari konflik kepentingan, tidak melakukan praktik intimidasi dan ancaman kepada "
-    "pegawai ASN dan seluruh elemen masyarakat, serta tidak memihak kepada pasangan calon "
-    "tertentu.",
-    "Menggunakan media sosial secara bijak, dan tidak menyebarkan ujaran kebencian serta berita "
-    "bohong.",
-    "Menolak politik uang dan segala jenis pemberian dalam bentuk apa pun.",
-]
-IKRAR_CLOSING = (
-    "Demikian ikrar ini kami buat dengan penuh integritas dan tanggung jawab, demi terwujudnya "
-    "ASN yang netral, bermartabat, beretika, dan demokratis, untuk keutuhan Negara Kesatuan "
-    "Republik Indonesia."
-)
-PAKTA_PROHIBITIONS = [
-    "Tidak ikut kampanye untuk mendukung calon Presiden/Wakil Presiden, calon anggota legislatif, "
-    "atau calon Kepala Daerah/Wakil Kepala Daerah.",
-    "Tidak ikut kampanye dengan menggunakan atribut partai atau atribut PNS.",
-    "Tidak ikut kampanye dengan mengerahkan PNS lain.",
-    "Tidak ikut kampanye dengan menggunakan fasilitas negara.",
-    "Tidak membuat keputusan dan/atau melakukan tindakan yang menguntungkan atau merugikan salah "
-    "satu pasangan calon sebelum, selama, dan sesudah masa kampanye.",
-    "Tidak mengadakan kegiatan yang mengarah kepada keberpihakan terhadap pasangan calon, "
-    "meliputi pertemuan, ajakan, imbauan, seruan, atau pemberian barang kepada PNS dalam "
-    "lingkungan unit kerja, anggota keluarga, dan masyarakat.",
-    "Tidak memberikan surat dukungan disertai fotokopi Kartu Tanda Penduduk atau Surat Keterangan "
-    "Tanda Penduduk.",
-]
-PAKTA_CLOSING = (
-    "Apabila saya melanggar pakta integritas ini, saya bersedia dikenakan sanksi sesuai dengan "
-    "ketentuan peraturan perundang-undangan."
-)
+from . import national_texts
+
+# The benchmarks (bench/) seed campaigns straight into fresh databases and read the ikrar here;
+# the text itself lives once, in national_texts.
+IKRAR_POINTS = national_texts.ikrar_points(national_texts.PEMILU)
 CODE_LENGTH = 16  # verification codes: about 78 bits, never guessed through a rate limit
 
 
@@ -91,7 +63,8 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(next_version__isnull=True)
 
     def national_templates(self) -> CampaignQuerySet:
-        return self.filter(instansi__isnull=True)
+        """The standard texts every instansi starts from (loaded by migration 0006)."""
+        return self.filter(instansi__isnull=True).current().order_by("opens_on", "pakta_variant")
 
 
 class Campaign(models.Model):
@@ -129,7 +102,7 @@ class Campaign(models.Model):
     opens_on = models.DateField(_("dibuka"))
     closes_on = models.DateField(_("ditutup"))
     ikrar_points = models.JSONField(_("butir ikrar"), default=list)
-    ikrar_closing = models.TextField(_("kalimat penutup ikrar"), default=IKRAR_CLOSING)
+    ikrar_closing = models.TextField(_("kalimat penutup ikrar"))
     pakta_variant = models.CharField(
         _("isi pakta integritas"),
         max_length=10,
@@ -137,7 +110,7 @@ class Campaign(models.Model):
         default=PaktaVariant.IKRAR,
     )
     pakta_points = models.JSONField(_("butir pakta"), default=list, blank=True)
-    pakta_closing = models.TextField(_("kalimat penutup pakta"), default=PAKTA_CLOSING)
+    pakta_closing = models.TextField(_("kalimat penutup pakta"))
     allow_drawn = models.BooleanField(_("tanda tangan digambar"), default=True)
     allow_typed = models.BooleanField(_("nama diketik"), default=True)
     text_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -161,6 +134,14 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title if self.version == 1 else f"{self.title} (versi {self.version})"
+
+    @property
+    def template_label(self) -> str:
+        """How a national template is offered: its election and its pakta variant."""
+        return _("%(title)s — pakta: %(variant)s") % {
+            "title": self.title,
+            "variant": self.get_pakta_variant_display(),
+        }
 
     @property
     def is_frozen(self) -> bool:
@@ -279,7 +260,7 @@ class Signature(ChainedRecord):
     identity = models.JSONField(_("identitas saat menandatangani"))
     text_hash = models.CharField(max_length=64)
     method = models.CharField(_("cara"), max_length=6, choices=Method.choices)
-    typed_name = models.CharField(_("nama diketik"), max_length=300, blank=True)
+    typed_name = models.CharField(_("nama diketik"), max_length=NAME_MAX_LENGTH, blank=True)
     image = models.FileField(upload_to="signatures/%Y/%m/", blank=True)
     image_sha256 = models.CharField(max_length=64, blank=True)
     signed_at = models.DateTimeField(_("waktu tanda tangan"))
@@ -477,7 +458,7 @@ class ReviewEvent(ChainedRecord):
     action = models.CharField(_("keputusan"), max_length=12, choices=Action.choices)
     reason = models.TextField(_("alasan"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    actor_name = models.CharField(max_length=200)
+    actor_name = models.CharField(max_length=NAME_MAX_LENGTH)
     created_at = models.DateTimeField()
 
     class Meta(ChainedRecord.Meta):

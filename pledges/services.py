@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import uuid
@@ -226,6 +227,22 @@ def new_campaign_version(*, campaign: Campaign, actor, request=None) -> Campaign
             previous=locked.pk,
         )
     return copy
+
+
+def campaign_from_template(*, template: Campaign | None, instansi) -> Campaign:
+    """An unsaved campaign of `instansi` carrying a national template's text (or none), to be
+    edited before it is saved. Dates that lie in the past are not carried over."""
+    today = timezone.localdate(timezone=instansi.tz)
+    campaign = Campaign(instansi=instansi, opens_on=today)
+    if template is not None:
+        for field, value in template.text().items():
+            setattr(campaign, field, copy.deepcopy(value))
+        campaign.template = template
+        campaign.allow_drawn, campaign.allow_typed = template.allow_drawn, template.allow_typed
+        campaign.opens_on = max(template.opens_on, today)
+        if template.closes_on >= campaign.opens_on:
+            campaign.closes_on = template.closes_on
+    return campaign
 
 
 def copy_template(*, template: Campaign, instansi, actor, request=None) -> Campaign:

@@ -30,6 +30,7 @@ from .forms import (
     CodeForm,
     PdfCheckForm,
     SignForm,
+    TemplateChoiceForm,
     TemplateCopyForm,
 )
 from .models import Campaign, Certificate, Signature, normalize_code
@@ -306,7 +307,18 @@ def campaign_list(request):
 @role_required(User.Role.BKD)
 @require_http_methods(["GET", "POST"])
 def campaign_create(request):
-    form = CampaignForm(request.POST or None, instance=Campaign(instansi=request.user.instansi))
+    """Step one chooses a national template (or an empty text) by `?template=`; step two is
+    the campaign form, pre-filled with that text and editable until the first signature."""
+    chooser = TemplateChoiceForm(request.GET or None)
+    if request.method == "GET" and not chooser.is_bound:
+        return render(request, "pledges/campaign_start.html", {"chooser": chooser})
+    if chooser.is_bound and not chooser.is_valid():
+        return render(request, "pledges/campaign_start.html", {"chooser": chooser}, status=400)
+    template = chooser.cleaned_data["template"] if chooser.is_bound else None
+    form = CampaignForm(
+        request.POST or None,
+        instance=services.campaign_from_template(template=template, instansi=request.user.instansi),
+    )
     if request.method == "POST" and form.is_valid():
         campaign = services.save_campaign(
             campaign=form.instance, actor=request.user, request=request
@@ -314,7 +326,10 @@ def campaign_create(request):
         messages.success(request, _("Kampanye dibuat."))
         return redirect("pledges:campaign_edit", pk=campaign.pk)
     return render(
-        request, "pledges/campaign_form.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "pledges/campaign_form.html",
+        {"form": form, "template": template, "chooser_query": request.GET.urlencode()},
+        status=400 if form.errors else 200,
     )
 
 

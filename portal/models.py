@@ -165,6 +165,9 @@ class Unit(models.Model):
         return {"plt": "Plt. ", "plh": "Plh. "}.get(self.head_status, "")
 
 
+NAME_MAX_LENGTH = 300
+
+
 class EmployeeQuerySet(models.QuerySet):
     def visible_to(self, user) -> EmployeeQuerySet:
         if not user.is_authenticated:
@@ -215,7 +218,8 @@ class Employee(models.Model):
         _("NIP / NI PPPK"), max_length=18, unique=True, validators=[nip_mod.validate_nip]
     )
     kind = models.CharField(_("jenis ASN"), max_length=4, choices=Kind.choices, editable=False)
-    name = models.CharField(_("nama lengkap dengan gelar"), max_length=200)
+    # A roster is a legal record: the name is stored exactly as the source gives it.
+    name = models.CharField(_("nama lengkap dengan gelar"), max_length=NAME_MAX_LENGTH)
     golongan = models.CharField(_("golongan"), max_length=6, blank=True)
     jabatan = models.CharField(_("jabatan"), max_length=200, blank=True)
     jabatan_category = models.CharField(

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from . import golongan as golongan_mod
 from . import nip as nip_mod
-from .models import Employee, Unit
+from .exports import safe_cell
+from .models import NAME_MAX_LENGTH, Employee, Unit
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -40,10 +41,10 @@ MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
 BATCH_SIZE = 2000
 
 COLUMNS = [
-    "nip", "nama", "golongan", "jabatan", "kategori_jabatan", "unit", "jenis_unit", "email",
-    "telepon", "aktif",
+    "nip", "nama", "golongan", "jabatan", "kategori_jabatan", "unit", "jenis_unit", "unit_induk",
+    "email", "telepon", "aktif",
 ]  # fmt: skip
-REQUIRED_COLUMNS = [c for c in COLUMNS if c not in ("jenis_unit", "aktif")]
+REQUIRED_COLUMNS = [c for c in COLUMNS if c not in ("jenis_unit", "unit_induk", "aktif")]
 REQUIRED_VALUES = ("nip", "nama", "unit")
 EXAMPLE_ROW = {
     "nip": "198504122010031001",
@@ -53,15 +54,18 @@ EXAMPLE_ROW = {
     "kategori_jabatan": "fungsional",
     "unit": "Dinas Pendidikan dan Kebudayaan",
     "jenis_unit": "dinas",
+    "unit_induk": "",
     "email": "maria.bere@example.go.id",
     "telepon": "081234567890",
     "aktif": "ya",
 }
-MAX_LENGTHS = {"nama": 200, "jabatan": 200, "unit": 200, "email": 254}
-
-# Leading characters that make Excel or LibreOffice evaluate a cell when the data is exported
-# again; a roster never needs them, so they are refused instead of stored.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_LENGTHS = {
+    "nama": NAME_MAX_LENGTH,
+    "jabatan": Employee._meta.get_field("jabatan").max_length,
+    "unit": Unit._meta.get_field("name").max_length,
+    "unit_induk": Unit._meta.get_field("name").max_length,
+    "email": 254,
+}
 _PHONE_RE = re.compile(r"^\+?[0-9]{6,15}$")
 _PHONE_SEPARATORS = re.compile(r"[\s().\-]")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -76,6 +80,10 @@ class RosterFileError(Exception):
 
 class _NumericNip(Exception):
     """An XLSX cell holds a NIP as a float, which has already lost its last digits."""
+
+
+class _Formula(str):
+    """The text of an XLSX cell that is a live formula, not a value typed as text."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,7 @@ class RosterRow:
     jabatan_category: str = ""
     unit: str = ""
     unit_kind: str = ""
+    parent_unit: str = ""  # the unit's parent (a kelurahan's kecamatan); blank keeps it
     email: str = ""
     phone: str = ""
     is_active: bool | None = None  # None: keep what the roster already says
@@ -111,8 +120,8 @@ def _key(text: str) -> str:
 
 
 def unit_key(name: str) -> str:
-    """Unit names match regardless of case and repeated spaces."""
-    return " ".join(name.split()).casefold()
+    """Unit names match regardless of case, repeated spaces and Unicode normal form."""
+    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
 
 
 def _choices(choices: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -228,7 +237,7 @@ def _xlsx_table(data: bytes) -> Iterator[tuple[int, list[str]]]:
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise RosterFileError(_("Isi berkas Excel terlalu besar setelah dibuka."))
     try:
-        # data_only=False: formula cells come back as "=..." text and are refused below.
+        # data_only=False: formula cells come back as formulas and are refused per cell.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
         raise invalid from None
@@ -239,9 +248,9 @@ def _xlsx_rows(workbook, invalid: RosterFileError) -> Iterator[tuple[int, list[s
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some generators write wrong dimensions; read every cell
-        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS)
         for number, row in enumerate(rows, 1):
-            yield number, [_xlsx_cell(value) for value in row]
+            yield number, [_xlsx_cell(cell) for cell in row]
     except (RosterFileError, _NumericNip):
         raise
     except Exception:
@@ -250,7 +259,12 @@ def _xlsx_rows(workbook, invalid: RosterFileError) -> Iterator[tuple[int, list[s
         workbook.close()
 
 
-def _xlsx_cell(value) -> str:
+def _xlsx_cell(cell) -> str:
+    value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", None) == "f":
+        # A live formula has no value of its own here (data_only=False); text that merely
+        # starts with "=" is stored as a string cell and comes back as such.
+        return _Formula(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -341,7 +355,15 @@ def _header(table: Iterator[tuple[int, list[str]]]) -> tuple[int, dict[str, int]
 
 
 def _clean(value: str) -> str:
-    return unicodedata.normalize("NFC", " ".join(value.split()))
+    """A cell as the source wrote it, less leading and trailing white space (Unicode's, e.g.
+    an ideographic space too): names are a legal record, so nothing inside is changed, and a
+    cell that looks like a formula is text like any other (every export escapes it)."""
+    return value.strip()
+
+
+def same_text(a: str, b: str) -> bool:
+    """Equal once both are in Unicode NFC: the comparison normalises, storage does not."""
+    return a == b or unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
 
 
 def parse_row(line: int, values: dict[str, str]) -> RosterRow:
@@ -349,11 +371,14 @@ def parse_row(line: int, values: dict[str, str]) -> RosterRow:
     row = RosterRow(line=line)
     clean = {name: _clean(value) for name, value in values.items()}
     for name, value in clean.items():
-        if value == "-" and name not in REQUIRED_VALUES:
-            clean[name] = ""  # a lone dash means "none" in many hand-kept rosters
-        elif value.startswith(_FORMULA_PREFIXES) and name != "telepon":
-            row.add_error(name, _("Isi sel tampak seperti rumus (diawali =, +, - atau @)."))
+        if isinstance(values[name], _Formula):
+            row.add_error(
+                name,
+                _("Sel berisi rumus Excel, bukan nilai. Salin lalu tempel sebagai nilai."),
+            )
             clean[name] = ""
+        elif value == "-" and name not in REQUIRED_VALUES:
+            clean[name] = ""  # a lone dash means "none" in many hand-kept rosters
     for name in REQUIRED_VALUES:
         if not clean[name] and not any(e.column == name for e in row.errors):
             row.add_error(name, _("Wajib diisi."))
@@ -363,6 +388,9 @@ def parse_row(line: int, values: dict[str, str]) -> RosterRow:
             clean[name] = ""
 
     row.name, row.jabatan, row.unit = clean["nama"], clean["jabatan"], clean["unit"]
+    row.parent_unit = clean.get("unit_induk", "")
+    if row.parent_unit and row.unit and unit_key(row.parent_unit) == unit_key(row.unit):
+        row.add_error("unit_induk", _("Unit induk tidak boleh unit itu sendiri."))
     _parse_nip_and_golongan(row, clean["nip"], clean["golongan"])
     _parse_choices(row, clean)
     row.email = clean["email"].lower()
@@ -448,7 +476,7 @@ def template_csv() -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";")
     writer.writerow(COLUMNS)
-    writer.writerow([EXAMPLE_ROW[c] for c in COLUMNS])
+    writer.writerow([safe_cell(EXAMPLE_ROW[c]) for c in COLUMNS])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -464,7 +492,7 @@ def template_xlsx() -> bytes:
     sheet.append(COLUMNS)
     cells = []
     for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=EXAMPLE_ROW[column])
+        cell = WriteOnlyCell(sheet, value=safe_cell(EXAMPLE_ROW[column]))
         cell.number_format = "@"  # text, so Excel never turns an 18-digit NIP into a float
         cells.append(cell)
     sheet.append(cells)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import audit, roster
 from .models import Employee, Instansi, Unit, User
-from .roster import BATCH_SIZE, RosterRow, RowError, guess_unit_kind, unit_key
+from .roster import BATCH_SIZE, RosterRow, RowError, guess_unit_kind, same_text, unit_key
 
 # Fields the roster file owns; everything else on Employee (user links, unit headship) is kept.
 ROSTER_FIELDS = [
@@ -29,6 +29,9 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     units_created: list[str] = field(default_factory=list)
+    # "unit, under its parent" for each unit the file placed under another (kelurahan under
+    # kecamatan), so the head of the parent sees its staff.
+    units_placed: list[str] = field(default_factory=list)
     missing_count: int = 0
     # Active employees of the instansi not in the file ("tidak ada di berkas"): listed, never
     # changed, because a missing row is as likely a cut-off export as a real departure.
@@ -44,6 +47,7 @@ class ImportResult:
             "error_count": len(self.errors),
             "skipped_rows": self.skipped_rows,
             "units_created": self.units_created,
+            "units_placed": self.units_placed,
             "missing_count": self.missing_count,
             "rejected": self.rejected,
         }
@@ -96,6 +100,7 @@ def import_roster(
             for values in Employee.objects.filter(instansi=instansi).values_list("nip", *_ATTNAMES)
         }
         _mark_foreign_nips([row for row in rows if row.nip not in existing], instansi.pk)
+        _mark_parent_problems(rows, instansi.pk)
         result.errors = [error for row in rows for error in row.errors]
         good = [row for row in rows if not row.errors]
         result.skipped_rows = len(rows) - len(good)
@@ -110,7 +115,7 @@ def import_roster(
             values = _values_from(row, instansi, units, current)
             if current is None:
                 result.created += 1
-            elif values != current:
+            elif not _same_values(values, current):
                 result.updated += 1
             else:
                 result.unchanged += 1
@@ -123,6 +128,8 @@ def import_roster(
             unique_fields=["nip"],
             update_fields=[*ROSTER_FIELDS, "updated_at"],
         )
+
+        result.units_placed = _place_units(good, units)
 
         in_file = {row.nip for row in rows}
         missing = sorted(
@@ -161,19 +168,82 @@ def _mark_foreign_nips(rows: list[RosterRow], instansi_id: int) -> None:
             )
 
 
+def _same_values(values: tuple, current: tuple) -> bool:
+    """A row is unchanged when every value equals the stored one, text compared in NFC."""
+    return all(
+        new == old or (isinstance(new, str) and isinstance(old, str) and same_text(new, old))
+        for new, old in zip(values, current, strict=True)
+    )
+
+
+def _mark_parent_problems(rows: list[RosterRow], instansi_id: int) -> None:
+    """Refuse a unit given two different parents in the file, and a parent chain that would
+    loop (A under B, B under A), counting the parents already stored."""
+    wanted: dict[str, str] = {}
+    first_line: dict[str, int] = {}
+    for row in rows:
+        if not (row.parent_unit and row.unit) or row.errors:
+            continue
+        key, parent = unit_key(row.unit), unit_key(row.parent_unit)
+        if key in wanted and wanted[key] != parent:
+            row.add_error(
+                "unit_induk",
+                _("Unit ini sudah diberi unit induk lain di baris %(line)d.")
+                % {"line": first_line[key]},
+            )
+            continue
+        wanted.setdefault(key, parent)
+        first_line.setdefault(key, row.line)
+    stored = Unit.objects.filter(instansi_id=instansi_id).values_list("name", "parent__name")
+    parents = {unit_key(name): unit_key(parent) for name, parent in stored if parent}
+    parents.update(wanted)
+    for row in rows:
+        key = unit_key(row.unit) if row.parent_unit and row.unit else ""
+        if key not in wanted or row.errors:
+            continue
+        seen, node = {key}, parents.get(key)
+        while node is not None and node not in seen:  # a loop elsewhere is its own row's
+            seen.add(node)
+            node = parents.get(node)
+        if node == key:
+            row.add_error(
+                "unit_induk", _("Unit induk ini membuat lingkaran: unit menjadi induk dirinya.")
+            )
+
+
+def _place_units(rows: list[RosterRow], units: dict[str, int]) -> list[str]:
+    """Set the parent the file names for each unit (a blank cell keeps the stored parent)."""
+    wanted = {
+        units[unit_key(row.unit)]: units[unit_key(row.parent_unit)]
+        for row in rows
+        if row.parent_unit
+    }
+    changed = [
+        unit
+        for unit in Unit.objects.filter(pk__in=wanted).order_by("name")
+        if unit.parent_id != wanted[unit.pk]
+    ]
+    names = dict(Unit.objects.filter(pk__in=wanted.values()).values_list("pk", "name"))
+    for unit in changed:
+        unit.parent_id = wanted[unit.pk]
+    Unit.objects.bulk_update(changed, ["parent"], batch_size=BATCH_SIZE)
+    return [f"{unit.name} ({names[unit.parent_id]})" for unit in changed]
+
+
 def _units_for(instansi: Instansi, rows: list[RosterRow], result: ImportResult) -> dict[str, int]:
-    """Unit ids by normalised name, creating the units the file names for the first time."""
+    """Unit ids by normalised name, creating the units the file names for the first time
+    (parent units too: a kecamatan may appear only as the parent of its kelurahan)."""
     units = {
         unit_key(name): pk
         for pk, name in Unit.objects.filter(instansi=instansi).values_list("pk", "name")
     }
     new: dict[str, Unit] = {}
-    for row in rows:
-        key = unit_key(row.unit)
+    named = [(row.unit, row.unit_kind) for row in rows]
+    named += [(row.parent_unit, "") for row in rows if row.parent_unit]
+    for name, kind in named:
+        key = unit_key(name)
         if key not in units and key not in new:
-            new[key] = Unit(
-                instansi=instansi, name=row.unit, kind=row.unit_kind or guess_unit_kind(row.unit)
-            )
+            new[key] = Unit(instansi=instansi, name=name, kind=kind or guess_unit_kind(name))
     for key, unit in zip(new, Unit.objects.bulk_create(new.values()), strict=True):
         units[key] = unit.pk
     result.units_created = sorted(unit.name for unit in new.values())

@@ -49,8 +49,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def post(self, request, *args, **kwargs):
-        over_ip = limits.over_limit(request, "accounts.password_reset.ip", limits.client_key,
-                                    limits.RESET_REQUESTS_PER_ADDRESS, increment=True)
+        over_ip = limits.over_limit(
+            request,
+            "accounts.password_reset.ip",
+            limits.client_key,
+            limits.RESET_REQUESTS_PER_ADDRESS,
+            increment=True,
+        )
         over_email = limits.over_limit(request, "accounts.password_reset.email", _email_key,
                                        limits.RESET_REQUESTS_PER_EMAIL, increment=True)  # fmt: skip
         if over_ip or over_email:
@@ -126,10 +131,20 @@ def activate(request):
 def _activation_failures(request, *, increment: bool) -> bool:
     """Only failed attempts count: per NIP (the account a guess is aimed at) and, far higher,
     per address, so a hall activating together is never stopped by one another's typos."""
-    per_nip = limits.over_limit(request, "accounts.activate.nip", _nip_key,
-                                limits.ACTIVATION_FAILURES_PER_NIP, increment=increment)
-    per_address = limits.over_limit(request, "accounts.activate.ip", limits.client_key,
-                                    limits.ACTIVATION_FAILURES_PER_ADDRESS, increment=increment)
+    per_nip = limits.over_limit(
+        request,
+        "accounts.activate.nip",
+        _nip_key,
+        limits.ACTIVATION_FAILURES_PER_NIP,
+        increment=increment,
+    )
+    per_address = limits.over_limit(
+        request,
+        "accounts.activate.ip",
+        limits.client_key,
+        limits.ACTIVATION_FAILURES_PER_ADDRESS,
+        increment=increment,
+    )
     return per_nip or per_address  # fmt: skip
 
 

@@ -1,6 +1,20 @@
 from django.contrib import admin
 
-from .models import DeadlineRule, Holiday, ReportingBody, SanctionType, ViolationType
+from .models import (
+    DeadlineRule,
+    Holiday,
+    LegalBasis,
+    ReportingBody,
+    SanctionType,
+    ViolationType,
+)
+
+
+@admin.register(LegalBasis)
+class LegalBasisAdmin(admin.ModelAdmin):
+    list_display = ["text", "code", "order", "employee_kind", "is_active"]
+    list_filter = ["employee_kind", "is_active"]
+    search_fields = ["text", "code"]
 
 
 @admin.register(SanctionType)
@@ -8,6 +22,7 @@ class SanctionTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "level", "severity", "duration_months", "percentage",
                     "for_pns", "for_pppk", "appeal_route", "is_active"]  # fmt: skip
     list_filter = ["kind", "level", "is_active"]
+    filter_horizontal = ["legal_bases"]
 
 
 @admin.register(ViolationType)
@@ -19,7 +34,7 @@ class ViolationTypeAdmin(admin.ModelAdmin):
 
 @admin.register(ReportingBody)
 class ReportingBodyAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "order", "is_active"]
+    list_display = ["name", "code", "order", "valid_until", "is_default", "is_active"]
 
 
 @admin.register(Holiday)

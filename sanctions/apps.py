@@ -14,5 +14,6 @@ class SanctionsConfig(AppConfig):
                 "case.create": _("Kasus disiplin dicatat"),
                 "case.evidence": _("Bukti kasus diunggah"),
                 "case.transition": _("Tahap kasus diperbarui"),
+                "case.export_bkn": _("Riwayat hukuman disiplin diekspor untuk BKN"),
             }
         )

@@ -3,7 +3,7 @@
 Posts are ranked from the top: JPT Pratama 1, Administrator 2, Pengawas 3, Pelaksana and
 Fungsional 4 (functional posts are placed with pelaksana: a simplification, hence a warning
 and never a block). An official covers a level when the employee sits at least the given number
-of ranks below them.
+of ranks below them. Pengawas, like administrators, impose ringan one rank below.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ MIN_DISTANCE: dict[str, dict[str, int | None]] = {
     "jpt_pratama": {"ringan": 1, "sedang": 2, "berat": None},
     # Administrators (e.g. camat): ringan one rank below.
     "administrator": {"ringan": 1, "sedang": None, "berat": None},
-    "pengawas": {"ringan": None, "sedang": None, "berat": None},
+    # Pengawas (e.g. kasubbag, kasi, lurah): ringan one rank below, as the regulation allows.
+    "pengawas": {"ringan": 1, "sedang": None, "berat": None},
 }
 
 

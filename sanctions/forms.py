@@ -1,12 +1,17 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal import nip as nip_mod
 from portal.fields import IdChoiceField, IdMultipleChoiceField
-from portal.models import Employee, Instansi, Unit
+from portal.models import NAME_MAX_LENGTH, Employee, Instansi, Unit
 
+from . import history, rules
 from .models import (
+    LEVEL_RANK,
     Appeal,
     Case,
     Level,
@@ -67,6 +72,13 @@ class CaseForm(forms.Form):
         queryset=ViolationType.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
     )
+    confirm_history = forms.BooleanField(
+        label=_(
+            "Saya sudah memeriksa kasus sebelumnya: ini bukan pelanggaran yang sama yang sudah "
+            "dihukum."
+        ),
+        required=False,
+    )
     other_text = forms.CharField(label=_("Uraian pelanggaran lain"), max_length=300, required=False)
     description = forms.CharField(
         label=_("Uraian kejadian"), widget=forms.Textarea(attrs={"rows": 4})
@@ -76,7 +88,22 @@ class CaseForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.history: list[HistoryNote] = []
+        # The confirmation is offered only once the form has warned of earlier cases.
+        self.fields["confirm_history"].widget = forms.HiddenInput()
         self.fields["received_on"].initial = timezone.localdate()
+        self.fields["reporting_body"].initial = ReportingBody.objects.filter(
+            is_active=True, is_default=True
+        ).first()
+        # One list per group (neutrality, ethics, attendance, other obligations), not 25 boxes.
+        groups: dict[str, list] = {}
+        for violation in self.fields["violations"].queryset.order_by("group", "order"):
+            groups.setdefault(violation.group, []).append((violation.pk, violation.name))
+        self.fields["violations"].choices = [
+            (ViolationType.Group(group).label, groups[group])
+            for group in ViolationType.Group.values
+            if group in groups
+        ]
 
     def clean_nip(self) -> Employee:
         digits = nip_mod.normalize(self.cleaned_data["nip"])
@@ -95,11 +122,64 @@ class CaseForm(forms.Form):
         chosen = data.get("violations") or []
         if any(v.requires_text for v in chosen) and not data.get("other_text", "").strip():
             self.add_error("other_text", _("Uraikan pelanggaran lain."))
+        body, received_on = data.get("reporting_body"), data.get("received_on")
+        if body and received_on and body.valid_until and received_on > body.valid_until:
+            self.add_error(
+                "reporting_body",
+                _(
+                    "%(body)s hanya dapat dipilih untuk laporan yang diterima sampai "
+                    "%(date)s. Pilih sumber laporan yang berlaku sekarang."
+                )
+                % {"body": body.name, "date": date_format(body.valid_until, "j F Y")},
+            )
+        employee = data.get("nip")
+        if employee is not None and chosen and received_on:
+            self.history = history_notes(employee, chosen, received_on, user=self.user)
+            if self.history:
+                self.fields["confirm_history"].widget = forms.CheckboxInput()
+            if self.history and not data.get("confirm_history"):
+                self.add_error(
+                    "confirm_history",
+                    _(
+                        "Pegawai ini sudah memiliki kasus sebelumnya (lihat peringatan). "
+                        "Periksa, lalu centang konfirmasi untuk melanjutkan."
+                    ),
+                )
         return data
 
     def violation_pairs(self) -> list[tuple[ViolationType, str]]:
         text = self.cleaned_data.get("other_text", "")
         return [(v, text if v.requires_text else "") for v in self.cleaned_data["violations"]]
+
+
+@dataclass(frozen=True)
+class HistoryNote:
+    """A warning on the case form about an earlier case of the same employee."""
+
+    kind: str  # "repeat" or "same_violation"
+    case: Case
+    visible: bool  # whether the user may open the earlier case (a link) or only read of it
+    sanction: SanctionType | None = None
+    suggested: SanctionType | None = None
+    violations: tuple[ViolationType, ...] = ()
+
+
+def history_notes(employee, violations, received_on, *, user, exclude=None) -> list[HistoryNote]:
+    repeat = history.find_repeat(employee, received_on, exclude=exclude)
+    same = history.same_violations(employee, violations, exclude=exclude)
+    earlier = [case.pk for case, _shared in same] + ([repeat.case.pk] if repeat else [])
+    visible = set(Case.objects.visible_to(user).filter(pk__in=earlier).values_list("pk", flat=True))
+    notes = []
+    if repeat is not None:
+        notes.append(
+            HistoryNote("repeat", repeat.case, repeat.case.pk in visible, repeat.sanction,
+                        repeat.suggested)
+        )  # fmt: skip
+    for case, shared in same:
+        notes.append(
+            HistoryNote("same_violation", case, case.pk in visible, violations=tuple(shared))
+        )
+    return notes
 
 
 class EvidenceForm(forms.Form):
@@ -137,12 +217,14 @@ class StageForm(forms.Form):
                 initial=case.examination_team,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+        self.history: list[HistoryNote] = []
         if to_stage == Stage.DECISION:
+            level, suggested = self._suggestion(case)
             self.fields["level"] = forms.ChoiceField(
                 label=_("Tingkat hukuman disiplin"),
                 choices=[("", _("— tanpa hukuman disiplin —")), *Level.choices],
                 required=False,
-                initial=case.heaviest_level(),
+                initial=level,
             )
             self.fields["sanction_type"] = IdChoiceField(
                 label=_("Jenis hukuman / keputusan"),
@@ -155,6 +237,7 @@ class StageForm(forms.Form):
                     kind,
                 ),
                 required=False,
+                initial=suggested,
             )
             self.fields["imposed_type"] = IdChoiceField(
                 label=_("Dijatuhkan sebagai pengganti sementara (tingkat sedang)"),
@@ -171,7 +254,7 @@ class StageForm(forms.Form):
                 label=_("Tanggal SK"), widget=DateInput(), validators=[not_in_future]
             )
             self.fields["official_name"] = forms.CharField(
-                label=_("Nama pejabat yang menjatuhkan"), max_length=200
+                label=_("Nama pejabat yang menjatuhkan"), max_length=NAME_MAX_LENGTH
             )
             self.fields["official_nip"] = forms.CharField(
                 label=_("NIP pejabat"), max_length=18, required=False
@@ -200,6 +283,48 @@ class StageForm(forms.Form):
             )
         if to_stage == Stage.NOT_PROVEN:
             self.fields["note"].required = True
+
+    def _suggestion(self, case: Case) -> tuple[str, SanctionType | None]:
+        """The level and sanction to start from: PTDH when a violation leads to it, else the
+        heaviest violation's level, raised to the next heavier sanction on a repeat offence."""
+        ptdh = rules.ptdh_violations(case)
+        if ptdh:
+            return "", ptdh[0].suggested_sanction
+        level = case.heaviest_level()
+        repeat = history.find_repeat(case.employee, case.received_on, exclude=case)
+        if repeat is None:
+            return level, None
+        self.history = [HistoryNote("repeat", repeat.case, True, repeat.sanction, repeat.suggested)]
+        suggested = repeat.suggested
+        if suggested is None or suggested.kind == SanctionType.Kind.INTERIM:
+            return level, None
+        if not level or LEVEL_RANK[suggested.level] >= LEVEL_RANK[level]:
+            return suggested.level, suggested
+        return level, None
+
+    def clean(self):
+        data = super().clean()
+        occurred_on = data.get("occurred_on")
+        summoned = self.case.stage in (Stage.SUMMONS_1, Stage.SUMMONS_2)
+        if (
+            self.to_stage == Stage.EXAMINATION
+            and summoned
+            and occurred_on
+            and occurred_on < self.case.stage_entered_on
+        ):
+            self.add_error(
+                "occurred_on",
+                _(
+                    "Tanggal pemeriksaan (%(exam)s) sebelum tanggal %(summons)s "
+                    "(%(summoned)s) yang mendahuluinya. Periksa kedua tanggal."
+                )
+                % {
+                    "exam": date_format(occurred_on, "j F Y"),
+                    "summons": self.case.get_stage_display().lower(),
+                    "summoned": date_format(self.case.stage_entered_on, "j F Y"),
+                },
+            )
+        return data
 
     def decision_data(self) -> dict | None:
         if self.to_stage != Stage.DECISION:

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.evidence import AppendOnly
-from portal.models import Employee, Instansi, Unit, User
+from portal.models import NAME_MAX_LENGTH, Employee, Instansi, Unit, User
 from portal.nip import format_nip
 
 
@@ -27,6 +27,36 @@ class Level(models.TextChoices):
 
 
 LEVEL_RANK = {Level.LIGHT: 1, Level.MEDIUM: 2, Level.HEAVY: 3}
+
+
+class LegalBasis(models.Model):
+    """One regulation an SK cites under "Mengingat" (data: an administrator corrects it here)."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    text = models.CharField(
+        _("bunyi pada SK"),
+        max_length=500,
+        help_text=_("mis. Peraturan Pemerintah Nomor 94 Tahun 2021 tentang Disiplin PNS"),
+    )
+    order = models.PositiveSmallIntegerField(
+        _("urutan"), default=0, help_text=_("Urutan pada SK: undang-undang lebih dulu.")
+    )
+    employee_kind = models.CharField(
+        _("selalu untuk pegawai"),
+        max_length=4,
+        choices=Employee.Kind.choices,
+        blank=True,
+        help_text=_("Dikutip pada setiap SK bagi pegawai jenis ini (mis. PPPK)."),
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("dasar hukum")
+        verbose_name_plural = _("dasar hukum")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class SanctionType(models.Model):
@@ -61,7 +91,30 @@ class SanctionType(models.Model):
     appeal_route = models.CharField(
         _("upaya administratif"), max_length=10, choices=AppealRoute.choices, blank=True
     )
-    legal_basis = models.CharField(_("dasar hukum"), max_length=200, blank=True)
+    legal_basis = models.CharField(
+        _("dasar hukum (singkat)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Untuk ekspor dan daftar, mis. PP 94/2021 Pasal 8."),
+    )
+    legal_bases = models.ManyToManyField(
+        LegalBasis,
+        verbose_name=_("dasar hukum pada SK (Mengingat)"),
+        blank=True,
+        related_name="sanction_types",
+    )
+    sk_subject = models.CharField(
+        _("perihal SK (TENTANG)"), max_length=200, default="PENJATUHAN HUKUMAN DISIPLIN"
+    )
+    sk_ruling = models.CharField(
+        _("amar SK (KESATU)"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            'Kosong: "Menjatuhkan hukuman disiplin tingkat ... berupa ...". Isi untuk keputusan '
+            "yang bukan hukuman disiplin, mis. PTDH."
+        ),
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
@@ -78,10 +131,10 @@ class SanctionType(models.Model):
 
 class ViolationType(models.Model):
     class Group(models.TextChoices):
-        NEUTRALITY = "netralitas", _("Netralitas (Pasal 5 huruf n)")
+        NEUTRALITY = "netralitas", _("Netralitas")
         ETHICS = "etik", _("Kode etik (SKB 2022)")
         ATTENDANCE = "kehadiran", _("Kehadiran")
-        OTHER = "lainnya", _("Lainnya")
+        OTHER = "lainnya", _("Kewajiban dan larangan lain")
 
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     group = models.CharField(_("kelompok"), max_length=12, choices=Group.choices)
@@ -119,6 +172,13 @@ class ReportingBody(models.Model):
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=200)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    valid_until = models.DateField(
+        _("berlaku sampai"),
+        null=True,
+        blank=True,
+        help_text=_("Laporan yang diterima sesudah tanggal ini tidak dapat memakai sumber ini."),
+    )
+    is_default = models.BooleanField(_("pilihan awal"), default=False)
     is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
@@ -158,6 +218,7 @@ class DeadlineRule(models.Model):
         OBJECTION_DECIDE = "keberatan_putus", _("Keputusan atas keberatan")
         APPEAL_FILE = "banding_ajuan", _("Batas pengajuan banding administratif")
         APPEAL_DECIDE = "banding_putus", _("Keputusan atas banding administratif")
+        REPEAT = "pengulangan", _("Masa pengulangan pelanggaran (sejak tanggal SK sebelumnya)")
 
     key = models.CharField(_("kunci"), max_length=20, choices=Key.choices, unique=True)
     days = models.PositiveSmallIntegerField(_("jumlah hari"))
@@ -418,13 +479,16 @@ class Decision(models.Model):
     )
     sk_number = models.CharField(_("nomor SK"), max_length=120)
     sk_date = models.DateField(_("tanggal SK"))
-    official_name = models.CharField(_("nama pejabat yang menjatuhkan"), max_length=200)
+    official_name = models.CharField(_("nama pejabat yang menjatuhkan"), max_length=NAME_MAX_LENGTH)
     official_nip = models.CharField(_("NIP pejabat"), max_length=18, blank=True)
     official_title = models.CharField(_("jabatan pejabat"), max_length=200)
     official_category = models.CharField(
         _("kedudukan pejabat"), max_length=16, choices=OfficialCategory.choices
     )
     authority_warning = models.BooleanField(_("di luar kewenangan"), default=False)
+    # The "Mengingat" lines as they stood when the decision was taken: a later correction of the
+    # catalogue does not rewrite an SK already issued.
+    legal_basis = models.JSONField(_("dasar hukum pada SK"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

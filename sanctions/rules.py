@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .authority import covers
-from .models import LEVEL_RANK, Case, Level, SanctionType
+from .models import LEVEL_RANK, Case, LegalBasis, Level, SanctionType
 
 DISCIPLINARY_KINDS = (SanctionType.Kind.DISCIPLINARY, SanctionType.Kind.PPPK)
 MAIN_KINDS = (*DISCIPLINARY_KINDS, SanctionType.Kind.PTDH)
@@ -14,6 +15,30 @@ MAIN_KINDS = (*DISCIPLINARY_KINDS, SanctionType.Kind.PTDH)
 
 def severity_key(sanction: SanctionType) -> tuple[int, int]:
     return (LEVEL_RANK.get(sanction.level, 4), sanction.severity)
+
+
+def legal_basis_lines(employee_kind: str, *outcomes: SanctionType | None) -> list[str]:
+    """What the SK cites under "Mengingat": the bases of each outcome (sanction, interim
+    substitute, moral sanction) and those cited for every decision on this kind of employee
+    (the PPPK management regulation for PPPK), in the catalogue's order, each once."""
+    chosen = [outcome.pk for outcome in outcomes if outcome is not None]
+    bases = (
+        LegalBasis.objects.filter(is_active=True)
+        .filter(Q(sanction_types__in=chosen) | Q(employee_kind=employee_kind, employee_kind__gt=""))
+        .distinct()
+        .order_by("order", "pk")
+    )
+    return [basis.text for basis in bases]
+
+
+def ptdh_violations(case: Case) -> list:
+    """The case's violations whose catalogue outcome is PTDH (e.g. party membership)."""
+    return [
+        v.violation_type
+        for v in case.violations.select_related("violation_type__suggested_sanction")
+        if v.violation_type.suggested_sanction
+        and v.violation_type.suggested_sanction.kind == SanctionType.Kind.PTDH
+    ]
 
 
 def check_decision(
@@ -52,6 +77,11 @@ def check_decision(
         errors["imposed_type"] = _("Pengganti sementara hanya untuk hukuman tingkat sedang.")
     heaviest = case.heaviest_level()
     is_ptdh = sanction_type is not None and sanction_type.kind == SanctionType.Kind.PTDH
+    leading_to_ptdh = ptdh_violations(case)
+    if leading_to_ptdh and not is_ptdh and "sanction_type" not in errors:
+        errors["sanction_type"] = _(
+            'Pelanggaran "%(violation)s" berujung pemberhentian tidak dengan hormat (PTDH).'
+        ) % {"violation": leading_to_ptdh[0].name}
     if heaviest and not is_ptdh and "level" not in errors:
         if not level:
             errors["level"] = _("Pelanggaran dalam kasus ini memerlukan hukuman disiplin.")

@@ -27,7 +27,7 @@ from .models import (
     Stage,
     ViolationType,
 )
-from .rules import check_decision, severity_key
+from .rules import check_decision, legal_basis_lines, severity_key
 from .uploads import check_upload
 
 
@@ -204,6 +204,12 @@ def _decide(case: Case, *, actor: User, data: dict) -> Decision:
         official_title=data["official_title"],
         official_category=data["official_category"],
         authority_warning=bool(warnings),
+        legal_basis=legal_basis_lines(
+            case.employee_kind,
+            data.get("sanction_type"),
+            data.get("imposed_type"),
+            data.get("ethics_type"),
+        ),
         created_by=actor,
     )
 

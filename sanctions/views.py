@@ -1,7 +1,10 @@
+import calendar
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -9,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import role_required
+from portal.audit import record
 from portal.exports import spreadsheet_response
 from portal.limits import max_body
 from portal.models import Employee, User
@@ -18,8 +22,9 @@ from . import services
 from .access import get_case_for, get_evidence_for
 from .deadlines import deadlines
 from .forms import CaseFilterForm, CaseForm, EvidenceForm, StageForm
-from .models import Case, CaseViolation, Level, Stage
+from .models import Case, CaseEvent, CaseViolation, Level, SanctionType, Stage
 from .pledge_link import pledge_record
+from .rules import legal_basis_lines
 from .uploads import MAX_REQUEST_BYTES
 
 
@@ -200,12 +205,29 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 
 def _pdf_context(case: Case) -> dict:
+    decision = getattr(case, "decision", None)
     return {
         "case": case,
         "snapshot": case.employee_snapshot,
-        "decision": getattr(case, "decision", None),
+        "decision": decision,
+        "sk": _sk_wording(case, decision) if decision else None,
         "violations": list(case.violations.select_related("violation_type")),
         "team": [line for line in case.examination_team.splitlines() if line.strip()],
+    }
+
+
+def _sk_wording(case: Case, decision) -> dict:
+    """The SK's subject, ruling and legal basis, from the catalogue (data an administrator
+    corrects): PTDH is no PP 94 sanction and is neither headed nor worded as one."""
+    main = decision.sanction_type or decision.ethics_type
+    basis = decision.legal_basis or legal_basis_lines(
+        case.employee_kind, decision.sanction_type, decision.imposed_type, decision.ethics_type
+    )
+    return {
+        "subject": main.sk_subject if main else "",
+        "ruling": decision.sanction_type.sk_ruling if decision.sanction_type else "",
+        "legal_basis": basis,
+        "id_label": "NI PPPK" if case.employee_kind == Employee.Kind.PPPK else "NIP",
     }
 
 
@@ -312,4 +334,76 @@ def export(request, fmt: str):
         fmt=fmt,
         headers=EXPORT_HEADERS,
         rows=_export_rows(qs.iterator(chunk_size=2000)),
+    )
+
+
+# The discipline history as BKN's personnel system (SIASN) keeps it: one row per decided case
+# whose outcome in force is a disciplinary sanction, PPPK termination or PTDH. Documented column
+# by column in docs/sanctions.md.
+BKN_HEADERS = [
+    "NIP/NI PPPK", "Nama", "Jenis ASN", "Jenis hukuman", "Tingkat hukuman", "Nomor SK",
+    "Tanggal SK", "TMT hukuman", "Masa hukuman (bulan)", "Akhir hukuman", "Pelanggaran",
+    "Dasar hukum pelanggaran", "Dasar hukum hukuman", "Pejabat yang menetapkan", "NIP pejabat",
+    "Jabatan pejabat", "Instansi", "No. kasus",
+]  # fmt: skip
+BKN_KINDS = (
+    SanctionType.Kind.DISCIPLINARY, SanctionType.Kind.INTERIM, SanctionType.Kind.PPPK,
+    SanctionType.Kind.PTDH,
+)  # fmt: skip
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
+
+
+def _bkn_rows(qs):
+    for case in qs:
+        sanction = case.current_sanction()
+        if sanction is None or sanction.kind not in BKN_KINDS:
+            continue
+        decision = case.decision
+        in_force = next((e.occurred_on for e in case.events.all()), None)
+        months = sanction.duration_months
+        violations = list(case.violations.all())
+        bases = dict.fromkeys(v.violation_type.legal_basis for v in violations)
+        level = str(Level(sanction.level).label) if sanction.level else ""
+        yield [
+            case.employee_snapshot.get("nip", ""), case.employee_snapshot.get("name", ""),
+            case.employee_kind, sanction.name, level,
+            decision.sk_number, decision.sk_date.isoformat(),
+            in_force.isoformat() if in_force else "", months or "",
+            add_months(in_force, months).isoformat() if in_force and months else "",
+            "; ".join(str(v) for v in violations), "; ".join(b for b in bases if b),
+            sanction.legal_basis, decision.official_name, decision.official_nip,
+            decision.official_title, case.instansi.name, case.pk,
+        ]  # fmt: skip
+
+
+@require_GET
+@role_required(*User.CASE_READ_ROLES)
+def bkn_export(request, fmt: str):
+    _form, qs = _case_list_qs(request)
+    qs = (
+        qs.filter(decision__isnull=False)
+        .select_related("decision__sanction_type", "decision__imposed_type")
+        .prefetch_related(
+            "appeals__new_sanction_type",
+            "violations__violation_type",
+            Prefetch(
+                "events",
+                queryset=CaseEvent.objects.filter(to_stage=Stage.IN_FORCE).order_by("-pk"),
+            ),
+        )
+        .order_by("decision__sk_date", "pk")
+    )
+    record("case.export_bkn", actor=request.user, instansi=request.user.instansi,
+           target="riwayat-hukdis-bkn", request=request, fmt=fmt)  # fmt: skip
+    return spreadsheet_response(
+        filename="riwayat-hukdis-bkn",
+        fmt=fmt,
+        headers=BKN_HEADERS,
+        rows=_bkn_rows(qs.iterator(chunk_size=2000)),
     )

@@ -215,11 +215,18 @@ def _set_guard(locked: int) -> None:
             cursor.execute("UPDATE evidence_guard SET locked = %s", [locked])
 
 
+# Data migrations that load the legal catalogues, in order (each one's load() is re-run).
+CATALOGUE_MIGRATIONS = [
+    "sanctions.migrations.0002_catalogues",
+    "sanctions.migrations.0005_legal_basis_data",
+]
+
+
 @pytest.fixture(autouse=True)
 def _catalogues(request):
-    """A transactional test ends with a flush that empties the legal catalogues a data migration
-    loaded; any later test in that process gets them loaded again, as a fresh database has them
-    (inside its own transaction, for the ordinary tests)."""
+    """A transactional test ends with a flush that empties the legal catalogues and national
+    templates the data migrations loaded; any later test in that process gets them loaded
+    again, as a fresh database has them (inside its own transaction, for the ordinary tests)."""
     names = request.fixturenames
     if not (request.node.get_closest_marker("django_db") or "db" in names
             or "transactional_db" in names or "live_server" in names):  # fmt: skip
@@ -227,7 +234,11 @@ def _catalogues(request):
     request.getfixturevalue("db")
     from django.apps import apps
 
+    from pledges.models import Campaign
     from sanctions.models import SanctionType
 
     if not SanctionType.objects.exists():
-        importlib.import_module("sanctions.migrations.0002_catalogues").load(apps, None)
+        for name in CATALOGUE_MIGRATIONS:
+            importlib.import_module(name).load(apps, None)
+    if not Campaign.objects.national_templates().exists():
+        importlib.import_module("pledges.migrations.0007_national_templates").load(apps, None)

@@ -7,7 +7,7 @@ import io
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from pledges.models import IKRAR_POINTS, Campaign
+from pledges.models import Campaign
 from pledges.services import SignatureInput, sign_ikrar
 
 
@@ -26,12 +26,28 @@ def data_url(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
+def national_template(variant: str = "ikrar") -> Campaign:
+    """The Pemilu dan Pemilihan 2024 template shipped by migration, with the given pakta."""
+    return Campaign.objects.national_templates().filter(pakta_variant=variant).first()
+
+
+def ikrar_points() -> list[str]:
+    return list(national_template().ikrar_points)
+
+
+def prohibitions() -> list[str]:
+    return list(national_template("larangan").pakta_points)
+
+
 def make_campaign(instansi, **kwargs) -> Campaign:
     today = timezone.localdate()
+    template = national_template()
     kwargs.setdefault("title", "Pemilu dan Pemilihan Tahun 2024")
     kwargs.setdefault("opens_on", today - dt.timedelta(days=7))
     kwargs.setdefault("closes_on", today + dt.timedelta(days=30))
-    kwargs.setdefault("ikrar_points", list(IKRAR_POINTS))
+    kwargs.setdefault("ikrar_points", list(template.ikrar_points))
+    kwargs.setdefault("ikrar_closing", template.ikrar_closing)
+    kwargs.setdefault("pakta_closing", template.pakta_closing)
     return Campaign.objects.create(instansi=instansi, **kwargs)
 
 

@@ -1,4 +1,5 @@
-"""seed_demo: four regions, a login per role, an open campaign, chained demo signatures."""
+"""seed_demo: four regions, a login per role, the 2024 campaign on its own dates and an open
+practice campaign, chained demo signatures."""
 
 import pytest
 from django.core.management import call_command
@@ -23,9 +24,22 @@ def test_seed_demo_builds_the_four_regions_and_is_idempotent(capsys):
         assert username in out and User.objects.filter(username=username).exists()
     assert Instansi.objects.get(code="sukamara").time_zone == "Asia/Jakarta"
     assert Instansi.objects.get(code="belu").time_zone == "Asia/Makassar"
+    template = Campaign.objects.national_templates().first()
     for instansi in Instansi.objects.all():
-        campaign = Campaign.objects.get(instansi=instansi)
-        assert campaign.is_open() and campaign.is_frozen
+        election, practice = Campaign.objects.filter(instansi=instansi).order_by("opens_on")
+        assert election.is_frozen and not election.is_open()
+        # The campaign naming the 2024 election runs on that election's dates, and so do its
+        # signatures; the practice campaign that is open today names no election.
+        assert (election.title, election.opens_on, election.closes_on) == (
+            template.title,
+            template.opens_on,
+            template.closes_on,
+        )
+        assert election.template == template and election.ikrar_points == template.ikrar_points
+        for signed_at in election.signatures.values_list("signed_at", flat=True):
+            assert template.opens_on <= signed_at.date() <= template.closes_on
+        assert practice.is_open() and practice.is_frozen
+        assert "2024" not in practice.title and practice.text_hash
         assert verify(Signature, Signature(instansi=instansi).chain_key()) is None
     demo_asn = User.objects.filter(role="", employee__isnull=False)
     assert not Signature.objects.filter(employee__user__in=demo_asn).exists()

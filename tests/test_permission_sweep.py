@@ -94,6 +94,8 @@ MATRIX = {
     "sanctions:overdue": ("get", None, CASE_READERS),
     "sanctions:export_csv": ("get", None, CASE_READERS),
     "sanctions:export_xlsx": ("get", None, CASE_READERS),
+    "sanctions:bkn_csv": ("get", None, CASE_READERS),
+    "sanctions:bkn_xlsx": ("get", None, CASE_READERS),
     "sanctions:detail": ("get", "case", CASE_READERS - {"other"}),
     "sanctions:transition": ("get", "case_stage", {"bkd", "inspektorat"}),
     "sanctions:evidence_upload": ("post", "case", {"bkd", "inspektorat"}),

@@ -11,9 +11,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from pledges.certificates import issue_certificate, verification_url
-from pledges.models import IKRAR_POINTS, Certificate
+from pledges.models import Certificate
 from tests.conftest import login, make_employee, make_user
-from tests.pledges_helpers import make_campaign, make_signature
+from tests.pledges_helpers import ikrar_points, make_campaign, make_signature
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_the_pdf_reads_back_as_the_signed_document(employee, signature, cert):
     assert employee.name in text
     assert employee.nip_display in text
     assert "Ikrar Netralitas ASN".upper() in text.upper()
-    for point in IKRAR_POINTS:
+    for point in ikrar_points():
         assert squash(point) in text
     assert "Atambua," in text and employee.instansi.name.upper() in text.upper()
     assert signature.code_display in text

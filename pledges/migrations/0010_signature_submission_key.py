@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pledges', '0006_typed_name_300'),
+        ('pledges', '0009_typed_name_300'),
         ('portal', '0004_rebind_sessions'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pledges', '0005_export_heartbeat'),
+        ('pledges', '0008_name_300_characters'),
     ]
 
     operations = [
