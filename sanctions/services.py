@@ -28,7 +28,7 @@ from .models import (
     ViolationType,
 )
 from .rules import check_decision, legal_basis_lines, severity_key
-from .uploads import check_upload
+from .uploads import check_case_file
 
 
 def local_today(case_or_instansi) -> datetime.date:
@@ -88,14 +88,14 @@ def _checked(files: Iterable[UploadedFile]) -> list[UploadedFile]:
     """Check every file before any write, so a bad file leaves neither rows nor stray files."""
     files = list(files)
     for upload in files:
-        check_upload(upload)
+        check_case_file(upload)
     return files
 
 
 def _store_evidence(
     *, case: Case, event: CaseEvent | None, upload: UploadedFile, actor: User, description=""
 ) -> Evidence:
-    checked = check_upload(upload)
+    checked = check_case_file(upload)
     evidence = Evidence(
         case=case,
         event=event,

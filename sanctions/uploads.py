@@ -1,48 +1,16 @@
-"""Checking uploaded case files (PDF, PNG, JPEG) by their content."""
+"""What a case file may be: PDF, PNG or JPEG, checked by content (portal.uploads)."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext as _
+
+from portal.uploads import CheckedFile, check_upload
 
 MAX_BYTES = 10 * 1024 * 1024
 # One request may carry several files (a case with its evidence).
 MAX_REQUEST_BYTES = 25 * 1024 * 1024
-SIGNATURES = [
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-]
+KINDS = ("pdf", "png", "jpeg")
 
 
-@dataclass(frozen=True)
-class CheckedFile:
-    content_type: str
-    extension: str
-    size: int
-    sha256: str
-
-
-def check_upload(upload: UploadedFile) -> CheckedFile:
-    """Accept PDF, PNG and JPEG up to MAX_BYTES, judged by their first bytes."""
-    if upload.size > MAX_BYTES:
-        raise ValidationError(
-            _("Berkas terlalu besar (maksimal %(mb)d MB).") % {"mb": MAX_BYTES // (1024 * 1024)}
-        )
-    if upload.size == 0:
-        raise ValidationError(_("Berkas kosong."))
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, content_type, extension in SIGNATURES:
-        if head.startswith(magic):
-            digest = hashlib.sha256()
-            for chunk in upload.chunks():
-                digest.update(chunk)
-            upload.seek(0)
-            return CheckedFile(content_type, extension, upload.size, digest.hexdigest())
-    raise ValidationError(_("Jenis berkas tidak diterima: hanya PDF, PNG atau JPEG."))
+def check_case_file(upload: UploadedFile) -> CheckedFile:
+    return check_upload(upload, kinds=KINDS, max_bytes=MAX_BYTES)
