@@ -72,6 +72,7 @@ def same_image(campaign: Campaign) -> list[tuple[str, list[Signature]]]:
     hashes = (
         Signature.objects.filter(campaign=campaign)
         .exclude(image_sha256="")
+        .exclude(method=Signature.Method.PAPER)  # one scan holds a whole sheet by design
         .values("image_sha256")
         .annotate(signers=Count("employee", distinct=True))
         .filter(signers__gt=1)

@@ -20,5 +20,10 @@ class PledgesConfig(AppConfig):
                 "reminder.send": _("Pengingat dikirim"),
                 "export.data": _("Data diekspor"),
                 "export.bulk": _("Unduhan massal dibuat"),
+                "apel.create": _("Apel dibuka"),
+                "apel.update": _("Apel diubah"),
+                "apel.close": _("Apel ditutup"),
+                "paper.print": _("Lembar ikrar kertas dicetak"),
+                "paper.record": _("Tanda tangan di atas kertas dicatat"),
             }
         )

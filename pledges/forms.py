@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.fields import IdChoiceField, IdMultipleChoiceField
 from portal.models import NAME_MAX_LENGTH, Unit
 from portal.names import same_name
+from portal.nip import format_nip as nip_display
 
-from .models import CODE_LENGTH, Campaign, ReviewEvent, Signature, normalize_code
+from .models import CODE_LENGTH, Apel, Campaign, ReviewEvent, Signature, normalize_code
 from .services import typed_name_error
 
 MAX_POINTS = 20
@@ -292,3 +293,73 @@ class ReminderForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = Unit.objects.visible_to(user).order_by("name")
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ApelForm(forms.ModelForm):
+    """Times are read and shown in the instansi's own zone (the view activates it)."""
+
+    units = IdMultipleChoiceField(
+        label=_("Unit kerja yang diundang"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Kosongkan untuk mengundang semua unit kerja. Kecamatan membawa kelurahannya."),
+    )
+
+    class Meta:
+        model = Apel
+        fields = ["name", "place", "starts_at", "ends_at"]
+        widgets = {"starts_at": LocalDateTimeInput(), "ends_at": LocalDateTimeInput()}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Unit.objects.visible_to(user).order_by("name")
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("Waktu selesai harus sesudah waktu mulai."))
+        return data
+
+
+class PaperSheetForm(forms.Form):
+    unit = IdChoiceField(label=_("Unit kerja"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, units, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.order_by("name")
+
+
+class PaperRecordForm(forms.Form):
+    """The scan of a signed sheet, the day it was signed, and who signed on it."""
+
+    scan = forms.FileField(
+        label=_("Pindaian lembar yang sudah ditandatangani (PDF atau JPEG, maksimal 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg"}),
+    )
+    signed_on = forms.DateField(
+        label=_("Tanggal penandatanganan di kertas"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    employees = forms.TypedMultipleChoiceField(
+        label=_("Yang menandatangani di lembar ini"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Centang pegawai yang menandatangani lembar ini.")},
+    )
+
+    def __init__(self, *args, sheet, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["employees"].choices = [
+            (pk, f"{name} — {nip_display(nip)}") for pk, nip, name in sheet.rows
+        ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -239,6 +241,7 @@ class Signature(ChainedRecord):
     class Method(models.TextChoices):
         DRAWN = "drawn", _("Digambar")
         TYPED = "typed", _("Nama diketik")
+        PAPER = "kertas", _("Di atas kertas")
 
     class Status(models.TextChoices):
         PENDING = "menunggu", _("Menunggu")
@@ -272,6 +275,15 @@ class Signature(ChainedRecord):
     # Which form submission made it (a key the page carries): a resubmission after a lost
     # reply finds its signature. Transport, not evidence: outside the hashed payload.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    # Signed while this apel was open (in the payload when set).
+    apel = models.ForeignKey(
+        "Apel", on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
+    )
+    # Signed in wet ink on a printed sheet and recorded from its scan, which `image` then
+    # names (one file per sheet, shared by its signers) and `image_sha256` hashes.
+    paper_scan = models.ForeignKey(
+        "PaperScan", on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
+    )
 
     objects = SignatureQuerySet.as_manager()
 
@@ -408,17 +420,25 @@ CREATE TRIGGER {table}_status BEFORE INSERT OR UPDATE OF status ON {table}
     def check_files(cls, chains: list[str]) -> tuple[int, list[str]]:
         """Drawn signature images against the hash the signing record carries."""
         rows = cls.objects.filter(chain__in=chains).exclude(image="").order_by("chain", "seq")
-        checked, problems = 0, []
-        for signature in rows.only("seq", "code", "image", "image_sha256").iterator(2000):
-            checked += 1
-            digest = file_sha256(signature.image)
-            if digest != signature.image_sha256:
-                state = "hilang" if digest is None else "berubah"
-                problems.append(f"gambar tanda tangan {signature.code_display} {state}")
+        checked, problems, digests = 0, [], {}
+        for signature in rows.only("seq", "code", "method", "image", "image_sha256").iterator(2000):
+            name = signature.image.name
+            if name not in digests:  # a sheet's scan is one file for all its signers
+                checked += 1
+                digests[name] = file_sha256(signature.image)
+            if digests[name] != signature.image_sha256:
+                state = "hilang" if digests[name] is None else "berubah"
+                what = ("pindaian lembar kertas" if signature.method == cls.Method.PAPER
+                        else "gambar tanda tangan")  # fmt: skip
+                problems.append(f"{what} {signature.code_display} {state}")
         return checked, problems
 
+    @classmethod
+    def chain_queryset(cls):
+        return cls.objects.select_related("witnessed", "paper_scan")
+
     def payload(self) -> dict[str, Any]:
-        return {
+        data = {
             "code": self.code,
             "kind": self.kind,
             "instansi": self.instansi_id,
@@ -435,6 +455,14 @@ CREATE TRIGGER {table}_status BEFORE INSERT OR UPDATE OF status ON {table}
             "ip": self.ip_address,
             "user_agent": self.user_agent,
         }
+        # Added only when present, so records made before these existed keep their hashes.
+        if self.apel_id:
+            data["apel"] = self.apel_id
+        if self.paper_scan_id:
+            scan = self.paper_scan
+            data["paper"] = {"sheet": scan.sheet_code, "signed_on": scan.signed_on,
+                             "recorded_by": scan.recorded_by_name}  # fmt: skip
+        return data
 
 
 class ReviewEvent(ChainedRecord):
@@ -656,3 +684,147 @@ class DownloadEvent(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApelQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ApelQuerySet:
+        """The BKD and the Sekda of the instansi run its apel."""
+        if user.is_authenticated and user.role in User.DOCUMENT_ROLES:
+            return self.filter(instansi_id=user.instansi_id)
+        return self.none()
+
+    def open_at(self, moment: dt.datetime) -> ApelQuerySet:
+        return self.filter(starts_at__lte=moment, ends_at__gt=moment).filter(
+            Q(closed_at__isnull=True) | Q(closed_at__gt=moment)
+        )
+
+
+class Apel(models.Model):
+    """A ceremony (apel, "Deklarasi Netralitas") where the ikrar is read aloud and signed.
+    Ikrar signed by an invited ASN while it is open carry it."""
+
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="apels")
+    name = models.CharField(_("nama"), max_length=200, default="Apel Deklarasi Netralitas ASN")
+    place = models.CharField(_("tempat"), max_length=200)
+    starts_at = models.DateTimeField(_("mulai"))
+    ends_at = models.DateTimeField(_("selesai"))
+    units = models.ManyToManyField(
+        Unit,
+        verbose_name=_("unit yang diundang"),
+        blank=True,
+        related_name="+",
+        help_text=_("Kosong: semua unit kerja instansi."),
+    )
+    closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ApelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("apel")
+        verbose_name_plural = _("apel")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["campaign", "starts_at"], name="apel_campaign_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+                                   name="apel_ends_after_it_starts"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.place}"
+
+    def is_open(self, moment: dt.datetime | None = None) -> bool:
+        moment = moment or timezone.now()
+        closed = self.closed_at is not None and self.closed_at <= moment
+        return self.starts_at <= moment < self.ends_at and not closed
+
+    def invited_units(self):
+        """The units asked to come (a kecamatan brings the kelurahan under it); all without a
+        list."""
+        units = Unit.objects.filter(instansi_id=self.instansi_id)
+        chosen = self.units.values("pk")
+        if not self.units.exists():
+            return units
+        return units.filter(Q(pk__in=chosen) | Q(parent__in=chosen))
+
+    def invited(self) -> EmployeeQuerySet:
+        return Employee.objects.active().filter(unit__in=self.invited_units())
+
+
+class PaperSheetQuerySet(AppendOnlyQuerySet):
+    def visible_to(self, user: User) -> PaperSheetQuerySet:
+        """The BKD of the instansi, and the head of the sheet's unit (a camat also for the
+        kelurahan under the kecamatan)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_bkd:
+            return self.filter(instansi_id=user.instansi_id)
+        if user.employee_id:
+            return self.filter(unit__in=Unit.objects.headed_by(user.employee_id))
+        return self.none()
+
+
+class PaperSheet(AppendOnly):
+    """A printed ikrar sheet of one unit: the text and a table of its staff to sign in wet ink,
+    for ASN who cannot sign on a device. Its QR code leads back here to record the scan."""
+
+    CODE_LENGTH = 10
+
+    code = models.CharField(_("kode lembar"), max_length=12, unique=True)
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # The rows as printed: [[employee id, NIP, name], ...] in table order.
+    rows = models.JSONField()
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    printed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PaperSheetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lembar ikrar kertas")
+        verbose_name_plural = _("lembar ikrar kertas")
+        ordering = ["-printed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {codes.grouped(self.code, 4)}"
+
+    @property
+    def code_display(self) -> str:
+        return codes.grouped(self.code, 4)
+
+
+def _scan_path(scan: PaperScan, filename: str) -> str:
+    return f"paper/{scan.sheet_code}/{uuid.uuid4().hex}{PurePath(filename).suffix}"
+
+
+class PaperScan(AppendOnly):
+    """The signed sheet as scanned (PDF or JPEG), stored once for all who signed on it; the
+    signatures recorded from it carry its hash, its date and who recorded it."""
+
+    sheet = models.ForeignKey(PaperSheet, on_delete=models.PROTECT, related_name="scans")
+    sheet_code = models.CharField(max_length=12)
+    file = models.FileField(upload_to=_scan_path)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    signed_on = models.DateField(_("tanggal penandatanganan di kertas"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_name = models.CharField(max_length=NAME_MAX_LENGTH)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pindaian lembar ikrar")
+        verbose_name_plural = _("pindaian lembar ikrar")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.sheet_code} {self.signed_on}"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from portal.models import Employee, Unit
 
-from .models import Campaign, Signature
+from .models import Apel, Campaign, Signature
 
 
 def units_with_progress(campaign: Campaign, units=None):
@@ -46,3 +48,63 @@ def pakta_units(campaign: Campaign):
 
 def percent(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
+
+
+APEL_REFRESH_SECONDS = 5
+LAST_SIGNERS = 6
+
+
+def apel_counts(apel: Apel) -> dict:
+    """What the projector shows: signed of invited, overall and per unit, and the last few
+    signers of this apel. Counted at most once per APEL_REFRESH_SECONDS whatever the number of
+    screens (each screen asks every few seconds): the count is shared through the cache."""
+    return cache.get_or_set(
+        f"apel:{apel.pk}:counts", lambda: _count_apel(apel), APEL_REFRESH_SECONDS
+    )
+
+
+def _count_apel(apel: Apel) -> dict:
+    units = [u for u in units_with_progress(apel.campaign, apel.invited_units()) if u.staff]
+    invited = sum(u.staff for u in units)
+    signed = sum(u.signed for u in units)
+    during = Signature.objects.ikrar().valid().filter(apel=apel)
+    last = during.order_by("-signed_at").values_list("identity__name", "unit__name")
+    return {
+        "invited": invited,
+        "signed": signed,
+        "percent": percent(signed, invited),
+        "during": during.count(),
+        "units": sorted(
+            (
+                {
+                    "name": u.name,
+                    "invited": u.staff,
+                    "signed": u.signed,
+                    "percent": percent(u.signed, u.staff),
+                }
+                for u in units
+            ),
+            key=lambda row: (row["percent"], row["name"]),
+        ),  # fmt: skip
+        "last": [{"name": name, "unit": unit} for name, unit in last[:LAST_SIGNERS]],
+        "open": apel.is_open(),
+        "counted_at": timezone.now().isoformat(),
+    }
+
+
+def apel_report_sections(apel: Apel) -> list[dict]:
+    """Per invited unit (by name): who signed during the apel, in time order, and who has
+    not signed the campaign at all."""
+    units = [u for u in units_with_progress(apel.campaign, apel.invited_units()) if u.staff]
+    sections = {u.pk: {"unit": u, "during": [], "unsigned": []} for u in units}
+    during = (
+        Signature.objects.ikrar().valid().filter(apel=apel)
+        .select_related("unit").order_by("signed_at")
+    )  # fmt: skip
+    for signature in during:
+        section = {"unit": signature.unit, "during": [], "unsigned": []}
+        sections.setdefault(signature.unit_id, section)["during"].append(signature)
+    unsigned = apel.campaign.unsigned_among(apel.invited()).order_by("name")
+    for employee in unsigned:
+        sections[employee.unit_id]["unsigned"].append(employee)  # invited: its unit is listed
+    return sorted(sections.values(), key=lambda section: section["unit"].name)

@@ -12,18 +12,24 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import codes, dates
 from portal.audit import client_ip, record
 from portal.models import Employee, Unit
 from portal.names import same_name
+from portal.uploads import check_upload
 
 from . import tasks
 from .models import (
+    Apel,
     BulkExport,
     Campaign,
     DownloadEvent,
+    PaperScan,
+    PaperSheet,
     Reminder,
     ReminderRun,
     ReviewEvent,
@@ -48,7 +54,9 @@ class SignatureInput:
     submission_key: uuid.UUID | None = None
 
 
-def _check(campaign: Campaign, kind: str, data: SignatureInput, signer: str) -> bytes:
+def _check(
+    campaign: Campaign, kind: str, data: SignatureInput, signer: str, *, on_paper: bool = False
+) -> bytes:
     """Everything the browser already checked, checked again; returns the image bytes.
     `signer` is the registered name the typed signature must be."""
     if not campaign.is_open():
@@ -61,6 +69,8 @@ def _check(campaign: Campaign, kind: str, data: SignatureInput, signer: str) -> 
         if not same_name(data.typed_name, signer):
             raise ValidationError(typed_name_error(signer))
         return b""
+    if data.method == Signature.Method.PAPER and kind == Signature.Kind.IKRAR and on_paper:
+        return b""  # the sheet's scan is the evidence; record_paper_signatures checked it
     raise ValidationError(_("Cara tanda tangan ini tidak diizinkan untuk kampanye ini."))
 
 
@@ -79,6 +89,7 @@ def append_signature(
     data: SignatureInput,
     identity: dict,
     witnessed: Signature | None = None,
+    paper_scan: PaperScan | None = None,
 ) -> Signature:
     """Validate, store and chain one signature of any kind; queue its certificate.
 
@@ -92,7 +103,7 @@ def append_signature(
                 "menandatangani. Hubungi admin BKD bila data ini keliru."
             )
         )
-    image = _check(campaign, kind, data, identity["name"])
+    image = _check(campaign, kind, data, identity["name"], on_paper=paper_scan is not None)
     now = timezone.now()
     signature = Signature(
         code=new_code(),
@@ -110,7 +121,12 @@ def append_signature(
         ip_address=data.ip_address,
         user_agent=data.user_agent[:400],
         submission_key=data.submission_key,
+        apel=_open_apel(campaign, unit, now) if kind == Signature.Kind.IKRAR else None,
+        paper_scan=paper_scan,
     )
+    if paper_scan is not None:
+        # The sheet's one scan: every signature recorded from it names the same stored file.
+        signature.image.name, signature.image_sha256 = paper_scan.file.name, paper_scan.sha256
     if image:
         # Stored before the row so the row never points at a missing file; an orphan file
         # from a rolled-back transaction is harmless and named by its unguessable code.
@@ -125,6 +141,15 @@ def append_signature(
         raise
     transaction.on_commit(lambda: tasks.render_certificate.enqueue(signature.pk))
     return signature
+
+
+def _open_apel(campaign: Campaign, unit: Unit, now) -> Apel | None:
+    """The apel of this campaign open now that invited the signer's unit (or every unit, or the
+    kecamatan above a kelurahan)."""
+    invited = Q(units__isnull=True) | Q(units=unit.pk)
+    if unit.parent_id:
+        invited |= Q(units=unit.parent_id)
+    return Apel.objects.open_at(now).filter(invited, campaign=campaign).first()
 
 
 def _freeze(campaign: Campaign, now) -> str:
@@ -456,3 +481,118 @@ def approve_many(*, signatures, actor, request=None) -> int:
                    actor=actor, request=request)  # fmt: skip
             approved += 1
     return approved
+
+
+# --- Apel ----------------------------------------------------------------------------------
+
+
+def save_apel(*, apel: Apel, units, actor, request=None) -> Apel:
+    """Create or change an apel (its invited units included) in one step."""
+    creating = apel.pk is None
+    with transaction.atomic():
+        if creating:
+            apel.created_by = actor
+        apel.full_clean()
+        apel.save()
+        apel.units.set(units)
+        record("apel.create" if creating else "apel.update", actor=actor,
+               instansi=apel.instansi_id, target=apel, request=request, apel=apel.pk)  # fmt: skip
+    return apel
+
+
+def close_apel(*, apel: Apel, actor, request=None) -> None:
+    """End an apel now: signatures from here on are no longer tagged with it."""
+    now = timezone.now()
+    with transaction.atomic():
+        closed = Apel.objects.filter(pk=apel.pk, closed_at__isnull=True).update(closed_at=now)
+        if closed:
+            record("apel.close", actor=actor, instansi=apel.instansi_id, target=apel,
+                   request=request, apel=apel.pk)  # fmt: skip
+    apel.refresh_from_db()
+
+
+# --- Ikrar on paper --------------------------------------------------------------------------
+
+PAPER_SCAN_KINDS = ("pdf", "jpeg")
+PAPER_SCAN_MAX_BYTES = 10 * 2**20
+
+
+def print_paper_sheet(*, campaign: Campaign, unit: Unit, actor, request=None) -> PaperSheet:
+    """A sheet listing the unit's active staff who have not signed yet."""
+    staff = campaign.unsigned_among(Employee.objects.active().filter(unit=unit))
+    rows = [[pk, nip, name] for pk, nip, name in
+            staff.order_by("name").values_list("pk", "nip", "name")]  # fmt: skip
+    if not rows:
+        raise ValidationError(_("Semua pegawai aktif unit ini sudah menandatangani ikrar."))
+    with transaction.atomic():
+        sheet = PaperSheet.objects.create(
+            code=codes.new_code(PaperSheet.CODE_LENGTH), instansi_id=campaign.instansi_id,
+            campaign=campaign, unit=unit, rows=rows, printed_by=actor,
+        )  # fmt: skip
+        record("paper.print", actor=actor, instansi=campaign.instansi_id, target=sheet,
+               request=request, sheet=sheet.code, rows=len(rows))  # fmt: skip
+    return sheet
+
+
+@dataclass
+class PaperResult:
+    scan: PaperScan
+    recorded: list[Signature]
+    already_signed: list[str]
+    inactive: list[str]
+
+
+def record_paper_signatures(
+    *, sheet: PaperSheet, upload, signed_on: dt.date, employee_ids: list[int], actor,
+    request=None,
+) -> PaperResult:  # fmt: skip
+    """Store the scan of a signed sheet once and chain one ikrar signature (method "kertas")
+    per ticked employee, each carrying the scan's hash, the paper's date and the recorder.
+
+    Raises ValidationError (nothing written) for a bad scan, date or tick; skips, and names,
+    those who meanwhile signed or left the roster."""
+    campaign = sheet.campaign
+    checked = check_upload(upload, kinds=PAPER_SCAN_KINDS, max_bytes=PAPER_SCAN_MAX_BYTES)
+    today = timezone.localdate(timezone=sheet.instansi.tz)
+    if not campaign.opens_on <= signed_on <= min(today, campaign.closes_on):
+        raise ValidationError(
+            _("Tanggal penandatanganan harus di antara %(start)s dan hari ini (paling lambat "
+              "%(end)s).") % {"start": dates.tanggal(campaign.opens_on),
+                              "end": dates.tanggal(campaign.closes_on)}
+        )  # fmt: skip
+    on_sheet = {row[0] for row in sheet.rows}
+    if not employee_ids:
+        raise ValidationError(_("Centang pegawai yang menandatangani lembar ini."))
+    if not set(employee_ids) <= on_sheet:
+        raise ValidationError(_("Hanya pegawai yang tercantum di lembar ini yang dapat dicentang."))
+    employees = Employee.objects.filter(pk__in=employee_ids).select_related("unit", "instansi")
+    result = PaperResult(scan=None, recorded=[], already_signed=[], inactive=[])
+    with transaction.atomic():
+        scan = PaperScan(sheet=sheet, sheet_code=sheet.code, content_type=checked.content_type,
+                         size=checked.size, sha256=checked.sha256, signed_on=signed_on,
+                         recorded_by=actor, recorded_by_name=actor.display_name)  # fmt: skip
+        scan.file.save(f"lembar{checked.extension}", upload, save=False)
+        scan.save()
+        result.scan = scan
+        data = SignatureInput(
+            method=Signature.Method.PAPER,
+            confirmed_points=len(campaign.ikrar_points),
+            ip_address=client_ip(request) if request is not None else None,
+            user_agent=request.headers.get("user-agent", "") if request is not None else "",
+        )
+        for employee in employees.order_by("name"):
+            if not employee.is_active:
+                result.inactive.append(employee.name)
+                continue
+            try:
+                result.recorded.append(append_signature(
+                    kind=Signature.Kind.IKRAR, campaign=campaign, employee=employee,
+                    unit=employee.unit, data=data, identity=employee.snapshot(),
+                    paper_scan=scan,
+                ))  # fmt: skip
+            except AlreadySigned:
+                result.already_signed.append(employee.name)
+        record("paper.record", actor=actor, instansi=campaign.instansi_id, target=sheet,
+               request=request, sheet=sheet.code, scan_sha256=scan.sha256,
+               recorded=len(result.recorded))  # fmt: skip
+    return result

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views, views_admin, views_pakta
+from . import views, views_admin, views_apel, views_pakta, views_paper
 
 app_name = "pledges"
 urlpatterns = [
@@ -26,6 +26,18 @@ urlpatterns = [
     path("unduhan/<id:pk>/", views_pakta.export_status, name="export"),
     path("unduhan/<id:pk>/ulang/", views_pakta.export_restart, name="export_restart"),
     path("unduhan/<id:pk>/berkas/", views_pakta.export_download, name="export_download"),
+    path("apel/", views_apel.apel_latest, name="apel_latest"),
+    path("kampanye/<id:pk>/apel/", views_apel.apel_list, name="apel_list"),
+    path("apel/<id:pk>/", views_apel.apel_detail, name="apel"),
+    path("apel/<id:pk>/tutup/", views_apel.apel_close, name="apel_close"),
+    path("apel/<id:pk>/layar/", views_apel.apel_screen, name="apel_screen"),
+    path("apel/<id:pk>/angka.json", views_apel.apel_counts_json, name="apel_counts"),
+    path("apel/<id:pk>/laporan.pdf", views_apel.apel_report, name="apel_report"),
+    path("kertas/", views_paper.paper_latest, name="paper_latest"),
+    path("kampanye/<id:pk>/kertas/", views_paper.paper_start, name="paper_start"),
+    path("kertas/<str:code>/", views_paper.paper_sheet, name="paper_sheet"),
+    path("kertas/<str:code>/lembar.pdf", views_paper.paper_sheet_pdf, name="paper_sheet_pdf"),
+    path("kertas/<str:code>/pindaian/<id:scan_id>/", views_paper.paper_scan, name="paper_scan"),
     path("telaah/", views_admin.review_queue, name="review_queue"),
     path("telaah/setujui/", views_admin.review_bulk_approve, name="review_bulk_approve"),
     path("telaah/<str:code>/", views_admin.review_detail, name="review_detail"),

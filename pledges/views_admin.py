@@ -18,9 +18,9 @@ from portal.models import Employee, User
 from portal.redirects import safe_next
 
 from . import anomalies, compliance, services
-from .access import get_campaign_for, get_reminder_run_for, get_reviewable
+from .access import get_campaign_for, get_reminder_run_for, get_reviewable, latest_campaign
 from .forms import ReminderForm, ReviewFilterForm, ReviewForm
-from .models import Campaign, ReminderRun, ReviewEvent, Signature
+from .models import ReminderRun, ReviewEvent, Signature
 
 BKD = User.Role.BKD
 PAGE_SIZE = 50
@@ -89,15 +89,16 @@ def review_detail(request, code: str):
 @role_required(BKD)
 @require_GET
 def signature_image(request, code: str):
-    """Media is never served directly: the drawn image goes only to the reviewing BKD."""
+    """Media is never served directly: the drawn image (or the scan of a paper sheet) goes only
+    to the reviewing BKD."""
     signature = get_reviewable(request.user, code)
     if not signature.image:
         return HttpResponse(status=404)
+    if signature.paper_scan_id:
+        return FileResponse(
+            signature.image.open("rb"), content_type=signature.paper_scan.content_type
+        )
     return FileResponse(signature.image.open("rb"), content_type="image/png")
-
-
-def _latest_campaign(user):
-    return Campaign.objects.visible_to(user).current().order_by("-opens_on").first()
 
 
 @role_required(BKD)
@@ -126,7 +127,7 @@ def dashboard_latest(request):
         regions, counted_at = compliance.across_instansi()
         return render(request, "pledges/dashboard_national.html",
                       {"regions": regions, "counted_at": counted_at})  # fmt: skip
-    campaign = _latest_campaign(request.user)
+    campaign = latest_campaign(request.user)
     if campaign is None:
         return render(request, "pledges/dashboard.html", {"campaign": None})
     return redirect("pledges:dashboard", pk=campaign.pk)

@@ -19,6 +19,7 @@ from .access import (
     get_export_for,
     get_headed_unit,
     get_pakta_to_witness,
+    latest_campaign,
     may_remind,
 )
 from .models import BulkExport, Campaign, Signature
@@ -133,7 +134,7 @@ def unit_progress(request, pk: int, unit_id: int):
 @role_required(*User.DOCUMENT_ROLES)
 @require_GET
 def pakta_recap_latest(request):
-    campaign = Campaign.objects.visible_to(request.user).current().order_by("-opens_on").first()
+    campaign = latest_campaign(request.user)
     if campaign is None:
         return render(request, "pledges/pakta_recap.html", {"campaign": None})
     return redirect("pledges:pakta_recap", pk=campaign.pk)

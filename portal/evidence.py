@@ -146,6 +146,11 @@ class ChainedRecord(AppendOnly):
     def chain_key(self) -> str:
         return f"{self.chain_prefix}:{self.instansi_id}"
 
+    @classmethod
+    def chain_queryset(cls):
+        """The rows as verification reads them (with what payload() reaches for)."""
+        return cls.objects.all()
+
     def payload(self) -> dict[str, Any]:
         raise NotImplementedError
 
@@ -212,7 +217,7 @@ def verify(model: type[ChainedRecord], chain: str) -> ChainBreak | None:
     prev = GENESIS
     expected_seq = 1
     rows: Iterator[ChainedRecord] = (
-        model.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=2000)
+        model.chain_queryset().filter(chain=chain).order_by("seq").iterator(chunk_size=2000)
     )
     for record in rows:
         if record.seq != expected_seq:

@@ -6,15 +6,25 @@ services that write them in real use.
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from pledges import services as pledge_services
 from pledges.certificates import issue_certificate
-from pledges.models import Certificate, DownloadEvent, ReviewEvent, Signature
+from pledges.models import (
+    Certificate,
+    DownloadEvent,
+    PaperScan,
+    PaperSheet,
+    ReviewEvent,
+    Signature,
+)
 from portal.audit import record
 from portal.evidence import AppendOnlyQuerySet, ImmutableRecord, append_only_models
 from portal.models import AuditEvent
 from sanctions.models import CaseEvent
+from tests.conftest import make_employee
 from tests.pledges_helpers import make_signature
 from tests.sanctions_helpers import make_case
 
@@ -28,6 +38,8 @@ KINDS = {
     CaseEvent: ("note", "palsu"),
     DownloadEvent: ("ip_address", "9.9.9.9"),
     Certificate: ("sha256", "0" * 64),
+    PaperSheet: ("code", "PALSU"),
+    PaperScan: ("sha256", "0" * 64),
 }
 
 
@@ -40,6 +52,13 @@ def rows(employee, bkd_user):
     record("account.login", actor=bkd_user, target="bkd.belu")
     make_case(employee, bkd_user)
     issue_certificate(signature.pk)
+    colleague = make_employee(employee.unit, "Rekan Kertas")
+    sheet = pledge_services.print_paper_sheet(campaign=signature.campaign, unit=employee.unit,
+                                              actor=bkd_user)  # fmt: skip
+    pledge_services.record_paper_signatures(
+        sheet=sheet, upload=SimpleUploadedFile("lembar.pdf", b"%PDF-1.4 lembar"),
+        signed_on=timezone.localdate(), employee_ids=[colleague.pk], actor=bkd_user,
+    )  # fmt: skip
     return {model: model.objects.order_by("pk").first() for model in KINDS}
 
 

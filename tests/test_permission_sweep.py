@@ -9,10 +9,18 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from pledges.models import BulkExport, ReminderRun
-from pledges.services import SignatureInput, sign_pakta
+from pledges.models import Apel, BulkExport, ReminderRun
+from pledges.services import (
+    SignatureInput,
+    print_paper_sheet,
+    record_paper_signatures,
+    save_apel,
+    sign_pakta,
+)
 from portal.models import Unit
 from sanctions.models import Evidence, Stage
 from tests.conftest import login, make_employee, make_unit
@@ -87,6 +95,18 @@ MATRIX = {
     "pledges:dashboard": ("get", "campaign", {"bkd", "sekda", "auditor"}),
     "pledges:reminders": ("get", "campaign", {"bkd"}),
     "pledges:reminder_run": ("get", "reminder_run", {"bkd"}),
+    "pledges:apel_latest": ("get", None, {"bkd", "sekda", "other"}),
+    "pledges:apel_list": ("get", "campaign", {"bkd", "sekda"}),
+    "pledges:apel": ("get", "apel", {"bkd", "sekda"}),
+    "pledges:apel_close": ("post", "apel", {"bkd", "sekda"}),
+    "pledges:apel_screen": ("get", "apel", {"bkd", "sekda"}),
+    "pledges:apel_counts": ("get", "apel", {"bkd", "sekda"}),
+    "pledges:apel_report": ("get", "apel", {"bkd", "sekda"}),
+    "pledges:paper_latest": ("get", None, {"bkd", "head", "sekda", "other"}),
+    "pledges:paper_start": ("get", "campaign", {"bkd", "head", "sekda"}),
+    "pledges:paper_sheet": ("get", "sheet", {"bkd", "head"}),
+    "pledges:paper_sheet_pdf": ("get", "sheet", {"bkd", "head"}),
+    "pledges:paper_scan": ("get", "sheet_scan", {"bkd", "head"}),
     "pledges:data_export": ("get", "campaign_export", {"bkd"}),
     "sanctions:list": ("get", None, CASE_READERS),
     "sanctions:create": ("get", None, CASE_WRITERS),
@@ -112,6 +132,9 @@ OBJECT_KWARGS = {
     "campaign_kind",
     "export",
     "reminder_run",
+    "apel",
+    "sheet",
+    "sheet_scan",
     "campaign_export",
     "case",
     "case_stage",
@@ -172,6 +195,15 @@ def world(
     )  # fmt: skip
     ikrar_zip.file.save("y.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
     run = ReminderRun.objects.create(campaign=campaign, created_by=bkd_user)
+    now = timezone.now()
+    apel = save_apel(apel=Apel(instansi=instansi, campaign=campaign, place="Lapangan Umum",
+                               starts_at=now, ends_at=now + datetime.timedelta(hours=2)),
+                     units=[], actor=bkd_user)  # fmt: skip
+    sheet = print_paper_sheet(campaign=campaign, unit=kecamatan, actor=bkd_user)
+    scan = record_paper_signatures(
+        sheet=sheet, upload=SimpleUploadedFile("lembar.pdf", b"%PDF-1.4 lembar"),
+        signed_on=timezone.localdate(), employee_ids=[sheet.rows[0][0]], actor=bkd_user,
+    ).scan  # fmt: skip
     case = make_case(employee, bkd_user)
     put_in_stage(case, Stage.DECISION, bkd_user)
     case.examined_on = datetime.date(2025, 5, 22)
@@ -208,6 +240,9 @@ def world(
         "ikrar_export": {"pk": ikrar_zip.pk},
         "campaign_ikrar_zip": {"pk": campaign.pk, "kind": "ikrar_zip"},
         "reminder_run": {"pk": run.pk},
+        "apel": {"pk": apel.pk},
+        "sheet": {"code": sheet.code},
+        "sheet_scan": {"code": sheet.code, "scan_id": scan.pk},
         "case": {"pk": case.pk},
         "case_stage": {"pk": case.pk, "stage": Stage.DELIVERY},
         "case_evidence": {"pk": case.pk, "evidence_id": evidence.pk},
