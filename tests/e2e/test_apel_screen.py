@@ -32,8 +32,13 @@ def test_the_screen_counts_up_while_a_phone_signs(
     settings.SITE_URL = live_server.url
     campaign = make_campaign(instansi)
     now = timezone.now()
-    opened = Apel(instansi=instansi, campaign=campaign, place="Aula",
-                  starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(hours=1))  # fmt: skip
+    opened = Apel(
+        instansi=instansi,
+        campaign=campaign,
+        place="Aula",
+        starts_at=now - dt.timedelta(minutes=1),
+        ends_at=now + dt.timedelta(hours=1),
+    )
     apel = save_apel(apel=opened, units=[], actor=bkd_user)
     projector = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     log_in(projector, live_server.url, bkd_user.username)
