@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal import dates
 from portal.access import role_required
 from portal.audit import record
-from portal.exports import spreadsheet_response
+from portal.exports import Column, spreadsheet_response
 from portal.models import Employee, User
 from portal.redirects import safe_next
 
@@ -202,9 +202,20 @@ def reminder_run(request, pk: int):
 
 # --- Exports --------------------------------------------------------------------------------
 
-SIGNATURE_HEADERS = ["NIP", "Nama", "Unit kerja", "Dokumen", "Status", "Cara",
-                     "Waktu tanda tangan", "Kode verifikasi"]  # fmt: skip
-UNSIGNED_HEADERS = ["NIP", "Nama", "Unit kerja", "Jabatan", "Email", "Telepon"]
+
+def signature_columns(tz) -> list[Column]:
+    zone = dates.ZONE_NAMES.get(tz.key, tz.key)
+    return [
+        Column("NIP", "id"), Column("Nama", width=40), Column("Unit kerja", width=40),
+        Column("Dokumen", width=18), Column("Status"), Column("Cara"),
+        Column(f"Waktu tanda tangan ({zone})", "datetime"), Column("Kode verifikasi", width=22),
+    ]  # fmt: skip
+
+
+UNSIGNED_COLUMNS = [
+    Column("NIP", "id"), Column("Nama", width=40), Column("Unit kerja", width=40),
+    Column("Jabatan", width=40), Column("Email", width=30), Column("Telepon", "id", width=16),
+]  # fmt: skip
 
 
 def _signature_rows(campaign):
@@ -215,9 +226,10 @@ def _signature_rows(campaign):
         .order_by("unit__name", "identity__name", "signed_at")
     )
     for s in rows.iterator(chunk_size=2000):
+        local = s.signed_at.astimezone(tz).replace(tzinfo=None, microsecond=0)
         yield [s.identity.get("nip", ""), s.identity.get("name", ""), s.identity.get("unit", ""),
-               s.get_kind_display(), s.get_status_display(), s.get_method_display(),
-               dates.tanggal_jam(s.signed_at, tz), s.code_display]  # fmt: skip
+               s.get_kind_display(), s.get_status_display(), s.get_method_display(), local,
+               s.code_display]  # fmt: skip
 
 
 def _unsigned_rows(campaign):
@@ -231,14 +243,14 @@ def _unsigned_rows(campaign):
 @require_GET
 def export(request, pk: int, what: str, fmt: str):
     campaign = get_campaign_for(request.user, pk)
-    headers, rows = (
-        (SIGNATURE_HEADERS, _signature_rows(campaign))
+    columns, rows = (
+        (signature_columns(campaign.instansi.tz), _signature_rows(campaign))
         if what == "tanda-tangan"
-        else (UNSIGNED_HEADERS, _unsigned_rows(campaign))
+        else (UNSIGNED_COLUMNS, _unsigned_rows(campaign))
     )
     record("export.data", actor=request.user, instansi=campaign.instansi_id, target=campaign,
            request=request, what=what, fmt=fmt)  # fmt: skip
     return spreadsheet_response(
-        filename=f"{what}-{campaign.instansi.code}-{campaign.pk}", fmt=fmt, headers=headers,
+        filename=f"{what}-{campaign.instansi.code}-{campaign.pk}", fmt=fmt, columns=columns,
         rows=rows,
     )  # fmt: skip

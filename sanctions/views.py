@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import role_required
 from portal.audit import record
-from portal.exports import spreadsheet_response
+from portal.exports import Column, spreadsheet_response
 from portal.limits import max_body
 from portal.models import Employee, User
 from portal.pdf import render_pdf
@@ -299,10 +299,13 @@ def dashboard(request):
     )
 
 
-EXPORT_HEADERS = [
-    "No. kasus", "Instansi", "NIP", "Nama", "Jenis ASN", "Unit kerja", "Kategori jabatan",
-    "Sumber laporan", "Nomor rekomendasi", "Tanggal diterima", "Tahap", "Tingkat hukuman",
-    "Jenis hukuman", "Nomor SK", "Tanggal SK", "Tenggat",
+EXPORT_COLUMNS = [
+    Column("No. kasus", "number"), Column("Instansi", width=32), Column("NIP", "id"),
+    Column("Nama", width=40), Column("Jenis ASN"), Column("Unit kerja", width=40),
+    Column("Kategori jabatan"), Column("Sumber laporan", width=24),
+    Column("Nomor rekomendasi", width=28), Column("Tanggal diterima", "date"), Column("Tahap"),
+    Column("Tingkat hukuman"), Column("Jenis hukuman", width=36), Column("Nomor SK", width=28),
+    Column("Tanggal SK", "date"), Column("Tenggat", "date"),
 ]  # fmt: skip
 
 
@@ -314,11 +317,10 @@ def _export_rows(qs):
         yield [
             case.pk, case.instansi.name, snap.get("nip", ""), snap.get("name", ""),
             case.employee_kind, case.unit.name, case.get_jabatan_category_display(),
-            case.reporting_body.name, case.source_reference, case.received_on.isoformat(),
+            case.reporting_body.name, case.source_reference, case.received_on,
             case.get_stage_display(), decision.get_level_display() if decision else "",
             sanction.name if sanction else "", decision.sk_number if decision else "",
-            decision.sk_date.isoformat() if decision else "",
-            case.due_on.isoformat() if case.due_on else "",
+            decision.sk_date if decision else None, case.due_on,
         ]  # fmt: skip
 
 
@@ -332,7 +334,7 @@ def export(request, fmt: str):
     return spreadsheet_response(
         filename="kasus-hukdis",
         fmt=fmt,
-        headers=EXPORT_HEADERS,
+        columns=EXPORT_COLUMNS,
         rows=_export_rows(qs.iterator(chunk_size=2000)),
     )
 
@@ -340,11 +342,15 @@ def export(request, fmt: str):
 # The discipline history as BKN's personnel system (SIASN) keeps it: one row per decided case
 # whose outcome in force is a disciplinary sanction, PPPK termination or PTDH. Documented column
 # by column in docs/sanctions.md.
-BKN_HEADERS = [
-    "NIP/NI PPPK", "Nama", "Jenis ASN", "Jenis hukuman", "Tingkat hukuman", "Nomor SK",
-    "Tanggal SK", "TMT hukuman", "Masa hukuman (bulan)", "Akhir hukuman", "Pelanggaran",
-    "Dasar hukum pelanggaran", "Dasar hukum hukuman", "Pejabat yang menetapkan", "NIP pejabat",
-    "Jabatan pejabat", "Instansi", "No. kasus",
+BKN_COLUMNS = [
+    Column("NIP/NI PPPK", "id"), Column("Nama", width=40), Column("Jenis ASN"),
+    Column("Jenis hukuman", width=36), Column("Tingkat hukuman"), Column("Nomor SK", width=28),
+    Column("Tanggal SK", "date"), Column("TMT hukuman", "date"),
+    Column("Masa hukuman (bulan)", "number"), Column("Akhir hukuman", "date"),
+    Column("Pelanggaran", width=50), Column("Dasar hukum pelanggaran", width=40),
+    Column("Dasar hukum hukuman", width=40), Column("Pejabat yang menetapkan", width=36),
+    Column("NIP pejabat", "id"), Column("Jabatan pejabat", width=36),
+    Column("Instansi", width=32), Column("No. kasus", "number"),
 ]  # fmt: skip
 BKN_KINDS = (
     SanctionType.Kind.DISCIPLINARY, SanctionType.Kind.INTERIM, SanctionType.Kind.PPPK,
@@ -373,9 +379,8 @@ def _bkn_rows(qs):
         yield [
             case.employee_snapshot.get("nip", ""), case.employee_snapshot.get("name", ""),
             case.employee_kind, sanction.name, level,
-            decision.sk_number, decision.sk_date.isoformat(),
-            in_force.isoformat() if in_force else "", months or "",
-            add_months(in_force, months).isoformat() if in_force and months else "",
+            decision.sk_number, decision.sk_date, in_force, months or "",
+            add_months(in_force, months) if in_force and months else None,
             "; ".join(str(v) for v in violations), "; ".join(b for b in bases if b),
             sanction.legal_basis, decision.official_name, decision.official_nip,
             decision.official_title, case.instansi.name, case.pk,
@@ -404,6 +409,6 @@ def bkn_export(request, fmt: str):
     return spreadsheet_response(
         filename="riwayat-hukdis-bkn",
         fmt=fmt,
-        headers=BKN_HEADERS,
+        columns=BKN_COLUMNS,
         rows=_bkn_rows(qs.iterator(chunk_size=2000)),
     )

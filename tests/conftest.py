@@ -68,9 +68,17 @@ def make_user(username: str | None = None, *, employee: Employee | None = None, 
 
 
 def read_csv(response) -> list[list[str]]:
-    """The rows of a streamed CSV download (UTF-8 with a byte-order mark)."""
+    """The rows of a streamed CSV download as Excel shows them: UTF-8 with a byte-order mark,
+    semicolons, and an id written ="123..." (kept as text) read as its digits."""
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(body)))
+    rows = csv.reader(io.StringIO(body), delimiter=";")
+    return [[_as_shown(cell) for cell in row] for row in rows]
+
+
+def _as_shown(cell: str) -> str:
+    if cell.startswith('="') and cell.endswith('"') and cell[2:-1].isdigit():
+        return cell[2:-1]
+    return cell
 
 
 def login(user: User) -> Client:

@@ -271,7 +271,7 @@ def test_the_bkn_export_lists_decided_cases_with_siasn_fields(employee, bkd_user
         [
             employee.nip, employee.name, "PNS",
             "Pemotongan tunjangan kinerja 25% selama 6 bulan", "Sedang",
-            "800.1.6.4/123/BKPSDM/2025", "2025-05-28", "2025-06-02", "6", "2025-12-02",
+            "800.1.6.4/123/BKPSDM/2025", "28/05/2025", "02/06/2025", "6", "02/12/2025",
             "Ikut kampanye untuk mendukung calon", "PP 94/2021 Pasal 5 huruf n",
             "PP 94/2021 Pasal 8", "Agustinus Taolin, S.H., M.Si.", "", "Bupati Belu",
             "Pemerintah Kabupaten Belu", str(decided.pk),
