@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,6 +57,8 @@ def review_bulk_approve(request):
 def review_detail(request, code: str):
     signature = get_reviewable(request.user, code)
     form = ReviewForm(request.POST or None)
+    # The queue's filters travel in the query string, so "next" stays within them.
+    query = request.GET.urlencode()
     if request.method == "POST" and form.is_valid():
         try:
             services.review(signature=signature, action=form.cleaned_data["action"],
@@ -63,10 +66,14 @@ def review_detail(request, code: str):
                             request=request)  # fmt: skip
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Keputusan dicatat: %(s)s.")
-                             % {"s": signature.get_status_display()})  # fmt: skip
-        return redirect("pledges:review_detail", code=signature.code)
+            return redirect(_with_query(reverse("pledges:review_detail", args=[code]), query))
+        messages.success(request, _("Keputusan dicatat: %(s)s.")
+                         % {"s": signature.get_status_display()})  # fmt: skip
+        following = _next_pending(request, signature)
+        if following is None:
+            messages.info(request, _("Tidak ada lagi tanda tangan yang menunggu telaah di sini."))
+            return redirect(_with_query(reverse("pledges:review_queue"), query))
+        return redirect(_with_query(reverse("pledges:review_detail", args=[following.code]), query))
     current = signature.employee.snapshot()
     differences = {key for key, value in signature.identity.items()
                    if key in current and current[key] != value}  # fmt: skip
@@ -84,6 +91,26 @@ def review_detail(request, code: str):
                         for a in ReviewEvent.Action.values},
         },
     )  # fmt: skip
+
+
+def _next_pending(request, current: Signature) -> Signature | None:
+    """The pending signature after `current` in the queue's order (newest first) and filters,
+    or the first one again from the top."""
+    form = ReviewFilterForm(request.GET or None, user=request.user)
+    pending = (
+        form.filter(Signature.objects.reviewable_by(request.user))
+        .filter(status=Signature.Status.PENDING)
+        .exclude(pk=current.pk)
+        .order_by("-signed_at", "-pk")
+    )
+    after = pending.filter(
+        Q(signed_at__lt=current.signed_at) | Q(signed_at=current.signed_at, pk__lt=current.pk)
+    )
+    return after.first() or pending.first()
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
 
 
 @role_required(BKD)

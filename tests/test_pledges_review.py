@@ -246,3 +246,23 @@ class TestAnomalies:
         assert [[s.pk for s in rows] for _h, rows in found] == [[s.pk for s in twins]]
         page = login(bkd_user).get(reverse("pledges:anomalies", args=[campaign.pk]))
         assert "Kembar 0" in page.content.decode()
+
+
+def test_after_a_decision_the_next_pending_one_opens_within_the_filter(bkd_user, unit, campaign):
+    people = [make_employee(unit, name) for name in ("Ana Bere", "Beni Seran", "Cici Tae")]
+    older, middle, newest = (make_signature(p, campaign) for p in people)
+    client = login(bkd_user)
+    query = "?status=menunggu&method=drawn"
+    response = client.post(detail(newest) + query, {"action": "setujui"})
+    assert response.url == detail(middle) + query  # newest first, as the queue lists them
+    response = client.post(detail(middle) + query, {"action": "kembalikan",
+                                                     "reason": "Gambar terpotong."})  # fmt: skip
+    assert response.url == detail(older) + query
+    response = client.post(detail(older) + query, {"action": "setujui"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("pledges:review_queue") + query
+    assert "Tidak ada lagi tanda tangan yang menunggu telaah" in response.content.decode()
+
+
+def test_the_queue_offers_to_pick_every_row_of_the_page(bkd_user, signature):
+    page = login(bkd_user).get(reverse("pledges:review_queue")).content.decode()
+    assert 'data-check-all="codes"' in page and "Pilih semua di halaman ini" in page
