@@ -1,6 +1,7 @@
 """Pakta Integritas: heads of units sign, the Sekda countersigns and downloads, heads follow
 their unit's ikrar progress and remind their staff."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
@@ -116,6 +117,7 @@ def unit_progress(request, pk: int, unit_id: int):
     total = staff.count()
     unsigned = list(campaign.unsigned_among(staff).order_by("name"))
     signed = total - len(unsigned)
+    without_email = [e for e in unsigned if not e.email]
     return render(
         request,
         "pledges/unit_progress.html",
@@ -126,7 +128,10 @@ def unit_progress(request, pk: int, unit_id: int):
             "signed": signed,
             "percent": percent(signed, total),
             "unsigned": unsigned,
+            "with_email": [e for e in unsigned if e.email],
+            "without_email": without_email,
             "may_remind": reminds,
+            "site_url": settings.SITE_URL,
         },
     )
 

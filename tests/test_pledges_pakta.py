@@ -150,6 +150,21 @@ class TestUnitProgress:
         assert staff[0].name in page and staff[2].name in page
         assert staff[1].name not in page
 
+    def test_staff_without_email_get_a_call_list_and_letters(
+        self, camat_user, kecamatan, campaign, staff
+    ):
+        staff[0].phone = "081234567890"
+        staff[0].save()
+        page = login(camat_user).get(self.url(campaign, kecamatan)).content.decode()
+        # Staf 0 and the camat have no email; Staf 1 and 2 do.
+        assert "Kirim email pengingat ke 2 pegawai" in page
+        assert "2 pegawai tidak punya email" in page
+        call_list = page.split('id="call-list"')[1]
+        assert 'href="tel:081234567890"' in call_list and staff[0].name in call_list
+        letters = page.split('class="activation-letters')[1]
+        assert staff[0].name in letters and staff[1].name not in letters
+        assert reverse("pledges:paper_start", args=[campaign.pk]) in page
+
     def test_the_head_reminds_unsigned_staff_once_per_interval(
         self, camat_user, kecamatan, campaign, staff, django_capture_on_commit_callbacks
     ):
