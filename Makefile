@@ -10,9 +10,9 @@ PORT ?= 8000
 
 .PHONY: run test lint fmt system-deps install migrate demo messages clean
 
-run: install migrate demo ## Set up and serve the demo on http://127.0.0.1:8000
+run: install migrate demo ## Set up and serve the demo on http://127.0.0.1:8000 (HOST=, PORT= to change)
 	@echo "Portal berjalan di http://$(HOST):$(PORT)/  (Ctrl+C untuk berhenti)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install ## Install and run the whole suite (DATABASE_URL selects the database)
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv

@@ -1,4 +1,5 @@
-"""Dates in the Indonesian form used on documents ("15 November 2023"), whatever the UI language."""
+"""Dates as people write them: "15 November 2023". Documents are Indonesian whatever the
+reader's language; pages follow the active language (English month names in English)."""
 
 import datetime as dt
 import zoneinfo
@@ -9,16 +10,26 @@ MONTHS = [
 ]  # fmt: skip
 
 
-def tanggal(value: dt.date | dt.datetime, tz: zoneinfo.ZoneInfo | None = None) -> str:
+MONTHS_EN = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+
+def tanggal(
+    value: dt.date | dt.datetime, tz: zoneinfo.ZoneInfo | None = None, *, english: bool = False
+) -> str:
     if isinstance(value, dt.datetime) and tz is not None:
         value = value.astimezone(tz)
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    months = MONTHS_EN if english else MONTHS
+    return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
-def tanggal_jam(value: dt.datetime, tz: zoneinfo.ZoneInfo) -> str:
+def tanggal_jam(value: dt.datetime, tz: zoneinfo.ZoneInfo, *, english: bool = False) -> str:
     """'15 November 2023 09.30 WITA' in the instansi's own zone."""
     local = value.astimezone(tz)
-    return f"{tanggal(local)} {local:%H.%M} {ZONE_NAMES.get(tz.key, tz.key)}"
+    clock = f"{local:%H:%M}" if english else f"{local:%H.%M}"
+    return f"{tanggal(local, english=english)} {clock} {ZONE_NAMES.get(tz.key, tz.key)}"
 
 
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}

@@ -100,6 +100,13 @@ STAFF_JOBS = [
 ]
 
 
+HEAD_PROFILES = {
+    "setda": ((1966, 1971), ["IV/c", "IV/d"]),
+    "jpt": ((1967, 1976), ["IV/b", "IV/c"]),
+    "camat": ((1975, 1986), ["III/d", "IV/a"]),
+}
+
+
 class NipFactory:
     """Synthetic NIPs that pass validation and never repeat within one run."""
 
@@ -107,9 +114,9 @@ class NipFactory:
         self.rng = rng
         self.seen: set[str] = set()
 
-    def make(self, *, pppk: bool = False) -> str:
+    def make(self, *, pppk: bool = False, born: tuple[int, int] = (1966, 1998)) -> str:
         while True:
-            year = self.rng.randint(1966, 1998)
+            year = self.rng.randint(*born)
             birth = f"{year}{self.rng.randint(1, 12):02d}{self.rng.randint(1, 28):02d}"
             if pppk:
                 middle = f"{self.rng.randint(2019, 2024)}21"
@@ -200,12 +207,16 @@ def _populate(instansi, region, rng, nips, staff_per_unit) -> None:
         head_jabatan = (
             f"{head_title} {unit.name}" if is_jpt and unit.kind != Unit.Kind.SETDA else head_title
         )
+        # A Sekda is the most senior career official (IV/c or above, in the late fifties); heads
+        # of OPD are IV/b-IV/c in their fifties, camat III/d-IV/a in their forties.
+        born, grades = HEAD_PROFILES["setda" if unit.kind == Unit.Kind.SETDA
+                                     else "jpt" if is_jpt else "camat"]  # fmt: skip
         head = Employee(
             instansi=instansi,
             unit=unit,
-            nip=nips.make(),
+            nip=nips.make(born=born),
             name=_name(rng),
-            golongan=rng.choice(["IV/b", "IV/c"] if is_jpt else ["III/d", "IV/a"]),
+            golongan=rng.choice(grades),
             jabatan=head_jabatan,
             jabatan_category=Employee.JabatanCategory.JPT_PRATAMA
             if is_jpt

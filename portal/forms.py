@@ -10,6 +10,19 @@ from .models import Employee, Unit, User
 class LoginForm(AuthenticationForm):
     """Login with a NIP (spaces allowed, as printed) or a staff user name."""
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "NIP/nama pengguna atau kata sandi salah. Periksa kembali; bila lupa kata sandi, "
+            "pakai tautan di bawah."
+        ),
+    }
+    password = forms.CharField(
+        label=_("Kata sandi"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
     username = forms.CharField(
         label=_("NIP atau nama pengguna"),
         max_length=40,

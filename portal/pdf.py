@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 @functools.cache
@@ -25,7 +26,9 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     """Render a template under templates/pdf/ to PDF bytes. Images load from disk, not HTTP."""
     from weasyprint import HTML
 
-    html = render_to_string(template_name, context)
+    # Official documents are Indonesian whatever language the page that asked for them is in.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template_name, context)
     return HTML(string=html, base_url=str(Path(settings.BASE_DIR) / "static")).write_pdf(
         font_config=_font_config()
     )

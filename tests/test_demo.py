@@ -47,3 +47,11 @@ def test_seed_demo_builds_the_four_regions_and_is_idempotent(capsys):
     assert count > 100
     call_command("seed_demo")
     assert Signature.objects.count() == count and Instansi.objects.count() == 4
+
+
+def test_the_demo_sekda_is_a_believable_senior_official():
+    call_command("seed_demo")
+    for sekda in User.objects.filter(role="sekda").select_related("employee"):
+        employee = sekda.employee
+        assert employee.golongan in {"IV/c", "IV/d", "IV/e"}, employee.golongan
+        assert int(employee.nip[:4]) <= 1975, employee.nip

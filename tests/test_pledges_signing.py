@@ -80,8 +80,9 @@ def test_signing_costs_a_fixed_handful_of_queries(
     # is_unit_head for the navigation
     with django_assert_num_queries(5):
         assert client.get(sign_url(campaign)).status_code == 200
-    # the same four, then savepoint, chain head lock, insert, chain head update, release
-    with django_assert_num_queries(9):
+    # the same four, then the open apel, savepoint, chain head lock, insert, chain head
+    # update, release
+    with django_assert_num_queries(10):
         assert client.post(sign_url(campaign), form_data()).status_code == 302
 
 

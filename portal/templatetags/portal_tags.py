@@ -1,19 +1,24 @@
 from django import template
+from django.utils import translation
 
 from portal import codes, dates, nip
 
 register = template.Library()
 
 
+def _english() -> bool:
+    return (translation.get_language() or "").startswith("en")
+
+
 @register.filter
 def tanggal(value, tz=None):
-    """{{ signed_at|tanggal:instansi.tz }} -> 15 November 2023"""
-    return dates.tanggal(value, tz) if value else ""
+    """{{ signed_at|tanggal:instansi.tz }} -> 15 November 2023 (in the page's language)"""
+    return dates.tanggal(value, tz, english=_english()) if value else ""
 
 
 @register.filter
 def tanggal_jam(value, tz):
-    return dates.tanggal_jam(value, tz) if value else ""
+    return dates.tanggal_jam(value, tz, english=_english()) if value else ""
 
 
 @register.filter
