@@ -21,7 +21,7 @@ from portal.audit import client_ip
 from portal.limits import UPLOAD_OVERHEAD, max_body, public_rate
 from portal.models import User
 
-from . import services
+from . import services, work
 from .access import get_campaign_for, get_downloadable_signature, get_own_signature
 from .certificates import certificate_for
 from .forms import (
@@ -41,25 +41,22 @@ from .verification import attest
 
 @asn_required
 def asn_home(request):
-    employee = request.user.employee
+    """What to do next in each open campaign, the unit's pakta for a head, and every
+    signature with its certificate."""
     signatures = list(
         Signature.objects.own(request.user)
-        .select_related("campaign", "certificate")
+        .select_related("campaign__instansi", "certificate")
         .order_by("-signed_at")
     )
-    valid_by_campaign = {s.campaign_id: s for s in signatures if s.is_valid}
-    campaigns = [
-        (campaign, valid_by_campaign.get(campaign.pk))
-        for campaign in Campaign.objects.visible_to(request.user)
-        .current()
-        .select_related("instansi")
-        .order_by("closes_on")
-        if campaign.is_open()
-    ]
     return render(
         request,
         "pledges/home_asn.html",
-        {"employee": employee, "campaigns": campaigns, "signatures": signatures},
+        {
+            "employee": request.user.employee,
+            "steps": work.asn_steps(request.user),
+            "pakta": work.head_pakta(request.user),
+            "signatures": signatures,
+        },
     )
 
 

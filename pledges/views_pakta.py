@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.access import asn_required, get_unit_for, role_required
 from portal.models import Employee, Unit, User
 
-from . import services
+from . import services, work
 from .access import (
     get_campaign_for,
     get_export_for,
@@ -40,15 +40,9 @@ SORTS = {
 @require_GET
 def pakta_home(request):
     """A head's own units and, per open campaign, whether their pakta is signed."""
-    units = list(Unit.objects.led_by(request.user).order_by("name"))
-    if not units:
+    if not Unit.objects.led_by(request.user).exists():
         raise PermissionDenied
-    campaigns = [c for c in Campaign.objects.visible_to(request.user).current() if c.is_open()]
-    rows = []
-    for campaign in campaigns:
-        by_unit = {u.pk: u for u in pakta_units(campaign).filter(pk__in=[u.pk for u in units])}
-        rows += [(campaign, by_unit[u.pk]) for u in units if u.pk in by_unit]
-    return render(request, "pledges/pakta_home.html", {"rows": rows})
+    return render(request, "pledges/pakta_home.html", {"pakta": work.head_pakta(request.user)})
 
 
 @asn_required

@@ -217,16 +217,29 @@ def test_a_new_version_supersedes_the_old_text(asn_user, bkd_user, campaign):
     assert login(other).get(sign_url(new)).status_code == 200
 
 
-def test_the_home_page_offers_open_campaigns_and_lists_signed_ones(asn_user, campaign):
+def test_the_home_page_says_what_to_do_next(asn_user, campaign):
     client = login(asn_user)
     page = client.get(reverse("home")).content.decode()
-    assert "Tanda tangani" in page and sign_url(campaign) in page
+    assert "Tanda tangani ikrar" in page and sign_url(campaign) in page
     client.post(sign_url(campaign), form_data())
-    page = client.get(reverse("home")).content.decode()
     signature = Signature.objects.get()
-    assert "Sudah ditandatangani" in page
+    page = client.get(reverse("home")).content.decode()
+    assert "Menunggu telaah BKD" in page and "sudah berlaku" in page
+    assert reverse("pledges:certificate", args=[signature.code]) in page
     assert reverse("pledges:signed", args=[signature.code]) in page
     assert sign_url(campaign) not in page
+    decide(signature, "kembalikan", "Tanda tangan terpotong di tepi kotak.")
+    page = client.get(reverse("home")).content.decode()
+    assert "Dikembalikan:</strong> Tanda tangan terpotong di tepi kotak." in page
+    assert "Tanda tangani ulang" in page and sign_url(campaign) in page
+
+
+def test_an_approved_ikrar_shows_as_approved(asn_user, campaign):
+    client = login(asn_user)
+    client.post(sign_url(campaign), form_data())
+    decide(Signature.objects.get(), "setujui")
+    page = client.get(reverse("home")).content.decode()
+    assert "Disetujui" in page and "disetujui admin BKD" in page
 
 
 def test_the_signed_page_offers_the_certificate(asn_user, campaign):
