@@ -15,8 +15,10 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from portal import dates
-from portal.pdf import render_pdf
+from portal import dates, numbering
+from portal.documents import issue
+from portal.models import DocumentKind
+from portal.seals import get_seal
 
 from .certificates import issue_certificate
 from .models import BulkExport, Signature
@@ -66,11 +68,16 @@ def documents(export: BulkExport) -> list[tuple[str, int]]:
 
 
 def recap_pdf(export: BulkExport) -> bytes:
+    """The sealed, numbered cover recap (a restarted export keeps its number)."""
     campaign = export.campaign
     instansi = campaign.instansi
+    get_seal(instansi)
     units = list(pakta_units(campaign).order_by("name"))
     signed = [u for u in units if u.pakta_status in Signature.VALID_STATUSES]
-    return render_pdf(
+    number = numbering.allocate(
+        instansi=instansi, kind=DocumentKind.RECAP, reference=f"export:{export.pk}"
+    ).number
+    return issue(
         "pdf/pakta_recap.html",
         {
             "campaign": campaign,
@@ -81,7 +88,10 @@ def recap_pdf(export: BulkExport) -> bytes:
             "tz": instansi.tz,
             "printed": dates.tanggal_jam(timezone.now(), instansi.tz),
         },
-    )
+        instansi=instansi,
+        number=number,
+        reason=f"Rekapitulasi pakta integritas {campaign}",
+    ).pdf
 
 
 def build(export_id: int) -> None:

@@ -1,9 +1,10 @@
-"""Certificates: one PDF per signature, rendered once, stored with its SHA-256."""
+"""Certificates: one PDF per signature, numbered, rendered once, sealed with the instansi's
+certificate (portal.documents) and stored with the SHA-256 of the sealed bytes."""
 
 from __future__ import annotations
 
 import base64
-import hashlib
+import unicodedata
 
 import segno
 from django.conf import settings
@@ -11,8 +12,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from portal import dates
-from portal.pdf import render_pdf
+from portal import dates, documents, numbering
+from portal.models import DocumentKind
 
 from .models import Certificate, Signature
 
@@ -41,12 +42,18 @@ def certificate_context(signature: Signature) -> dict:
     campaign = main.campaign
     instansi = signature.instansi
     url = verification_url(signature)
+    identity = main.identity
+    is_pakta = main.kind == Signature.Kind.PAKTA
     return {
         "signature": signature,
         "main": main,
         "campaign": campaign,
         "instansi": instansi,
-        "identity": main.identity,
+        "identity": identity,
+        "title": "Pakta Integritas" if is_pakta else "Ikrar Netralitas Aparatur Sipil Negara",
+        "signer_label": (identity.get("head_prefix", "") + (identity.get("jabatan") or ""))
+        if is_pakta
+        else "Yang berikrar,",
         "points": campaign.points_for(main.kind),
         "closing": campaign.closing_for(main.kind),
         "place_date": f"{instansi.place_name}, {dates.tanggal(main.signed_at, instansi.tz)}",
@@ -56,8 +63,35 @@ def certificate_context(signature: Signature) -> dict:
         "witness_image": _image_data_uri(witness) if witness else "",
         "qr": qr_svg(url),
         "url": url,
-        "logo": instansi.logo.path if instansi.logo else "",
     }
+
+
+def document_kind(signature: Signature) -> str:
+    return DocumentKind.IKRAR if signature.kind == Signature.Kind.IKRAR else DocumentKind.PAKTA
+
+
+# An ikrar is always one page; a pakta with a long list of prohibitions may take two. Long
+# names, jabatan and unit names (the roster allows hundreds of characters, in any script) are
+# set tighter, density by density, until the document fits.
+DENSITIES = (0, 1, 2, 3)
+
+
+def _first_density(signature: Signature) -> int:
+    """Skip layouts that cannot fit: the widths of the longest texts, full-width and CJK
+    characters counting double."""
+    identities = [signature.identity]
+    if signature.witnessed_id:
+        identities.append(signature.witnessed.identity)
+    width = sum(
+        _text_width(identity.get(key) or "")
+        for identity in identities
+        for key in ("name", "jabatan", "unit")
+    )
+    return 0 if width < 200 else 1 if width < 500 else 2
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def issue_certificate(signature_id: int) -> Certificate:
@@ -68,10 +102,29 @@ def issue_certificate(signature_id: int) -> Certificate:
     signature = Signature.objects.select_related("campaign", "instansi", "witnessed__campaign").get(
         pk=signature_id
     )
-    pdf = render_pdf("pdf/certificate.html", certificate_context(signature))
-    digest = hashlib.sha256(pdf).hexdigest()
-    certificate = Certificate(signature=signature, sha256=digest, size=len(pdf))
-    certificate.file.save(f"{signature.code}.pdf", ContentFile(pdf), save=False)
+    instansi = signature.instansi
+    # The seal is checked before a number is taken: no number is spent on a document that
+    # cannot be issued.
+    documents.seals.get_seal(instansi)
+    number = numbering.allocate(
+        instansi=instansi,
+        kind=document_kind(signature),
+        reference=f"signature:{signature.code}",
+        when=signature.signed_at,
+    ).number
+    issued = documents.issue(
+        "pdf/certificate.html",
+        certificate_context(signature),
+        instansi=instansi,
+        number=number,
+        reason=f"{signature.get_kind_display()} {signature.code_display}",
+        max_pages=1 if signature.kind == Signature.Kind.IKRAR else 2,
+        densities=DENSITIES[_first_density(signature) :],
+    )
+    certificate = Certificate(
+        signature=signature, number=number, sha256=issued.sha256, size=len(issued.pdf)
+    )
+    certificate.file.save(f"{signature.code}.pdf", ContentFile(issued.pdf), save=False)
     try:
         with transaction.atomic():
             certificate.save()
