@@ -94,6 +94,19 @@ def _text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def render_certificate(signature: Signature, number: str) -> documents.IssuedPdf:
+    """The sealed PDF of a signature (ikrar, pakta or witness copy) with its number."""
+    return documents.issue(
+        "pdf/certificate.html",
+        certificate_context(signature),
+        instansi=signature.instansi,
+        number=number,
+        reason=f"{signature.get_kind_display()} {signature.code_display}",
+        max_pages=1 if signature.kind == Signature.Kind.IKRAR else 2,
+        densities=DENSITIES[_first_density(signature) :],
+    )
+
+
 def issue_certificate(signature_id: int) -> Certificate:
     """Render and store the certificate of a signature unless it already exists."""
     existing = Certificate.objects.filter(signature_id=signature_id).first()
@@ -112,15 +125,7 @@ def issue_certificate(signature_id: int) -> Certificate:
         reference=f"signature:{signature.code}",
         when=signature.signed_at,
     ).number
-    issued = documents.issue(
-        "pdf/certificate.html",
-        certificate_context(signature),
-        instansi=instansi,
-        number=number,
-        reason=f"{signature.get_kind_display()} {signature.code_display}",
-        max_pages=1 if signature.kind == Signature.Kind.IKRAR else 2,
-        densities=DENSITIES[_first_density(signature) :],
-    )
+    issued = render_certificate(signature, number)
     certificate = Certificate(
         signature=signature, number=number, sha256=issued.sha256, size=len(issued.pdf)
     )

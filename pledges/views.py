@@ -1,9 +1,11 @@
 """Campaigns (BKD), signing the ikrar (ASN), certificates and public verification."""
 
 import hashlib
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from portal import seals
 from portal.access import asn_required, role_required
 from portal.audit import client_ip
 from portal.models import User
@@ -147,7 +150,10 @@ def signed(request, code: str):
 def certificate(request, code: str):
     """The stored PDF, served from storage; rendered now only if the worker has not yet."""
     signature = get_downloadable_signature(request.user, code).current_document()
-    cert = certificate_for(signature)
+    try:
+        cert = certificate_for(signature)
+    except seals.SealUnavailable as exc:
+        return render(request, "portal/seal_missing.html", {"message": str(exc)}, status=503)
     services.log_download(
         user=request.user, instansi_id=signature.instansi_id, signature=signature, request=request
     )
@@ -184,7 +190,7 @@ def verify_index(request):
 def verify(request, code: str):
     """The QR target: status and the minimum identity, nothing more."""
     signature = (
-        Signature.objects.select_related("campaign", "instansi", "unit")
+        Signature.objects.select_related("campaign", "instansi", "unit", "certificate")
         .filter(code=normalize_code(code))
         .first()
     )
@@ -200,11 +206,14 @@ def verify(request, code: str):
 @require_POST
 @ratelimit(key=_client_ip, rate=UPLOAD_RATE, block=True)
 def verify_pdf(request):
-    """Is this file a delivered document, byte for byte? The upload is hashed and dropped."""
+    """Is this file a delivered document, byte for byte, and is its seal intact? The upload
+    is hashed, its seal validated, and dropped."""
     form = PdfCheckForm(request.POST, request.FILES)
-    certificate = None
+    certificate = seal = None
     if form.is_valid():
-        digest = hashlib.file_digest(form.cleaned_data["file"], "sha256").hexdigest()
+        data = form.cleaned_data["file"].read()
+        digest = hashlib.sha256(data).hexdigest()
+        seal = seals.validate(data)
         certificate = (
             Certificate.objects.select_related(
                 "signature", "signature__campaign", "signature__instansi"
@@ -219,6 +228,11 @@ def verify_pdf(request):
             "code_form": CodeForm(),
             "pdf_form": form,
             "certificate": certificate,
+            "seal": seal,
+            # Seal times in the issuing instansi's zone when the document is known.
+            "seal_tz": certificate.signature.instansi.tz
+            if certificate
+            else zoneinfo.ZoneInfo(settings.TIME_ZONE),
             "checked": form.is_valid(),
         },
         status=200 if form.is_valid() else 400,

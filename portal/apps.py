@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the deploy check of seals
         from .evidence import install_guards
 
         # Once per migrate (and per test-database flush), not once per app.
