@@ -333,10 +333,24 @@ def _timestamper(url: str):
     return HTTPTimeStamper(url, timeout=10)
 
 
+@functools.cache
+def _writer_class():
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    class MetadataKeepingWriter(IncrementalPdfFileWriter):
+        """pyHanko rewrites the document's XMP metadata with its own on every update, which
+        drops WeasyPrint's PDF/A identification (pdfaid): the seal's update leaves the
+        metadata as rendered, so the sealed file is still PDF/A-3b."""
+
+        def _update_meta(self) -> None:
+            pass
+
+    return MetadataKeepingWriter
+
+
 def seal_pdf(pdf: bytes, instansi, *, reason: str, location: str = "") -> bytes:
     """PAdES B-B (B-T with SEAL_TIMESTAMP_URL) certification seal over the whole document: any
     change after sealing, even one byte, breaks it."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
     from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 
@@ -353,7 +367,7 @@ def seal_pdf(pdf: bytes, instansi, *, reason: str, location: str = "") -> bytes:
     )
     url = settings.SEAL_TIMESTAMP_URL
     signer = PdfSigner(meta, signer=seal.signer, timestamper=_timestamper(url) if url else None)
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    writer = _writer_class()(io.BytesIO(pdf), strict=False)
     out = io.BytesIO()
     signer.sign_pdf(writer, bytes_reserved=seal.bytes_reserved, output=out)
     return out.getvalue()
