@@ -3,7 +3,6 @@ certificate (portal.documents) and stored with the SHA-256 of the sealed bytes."
 
 from __future__ import annotations
 
-import base64
 import unicodedata
 
 import segno
@@ -31,7 +30,7 @@ def _image_data_uri(signature: Signature) -> str:
     if not signature.image:
         return ""
     with signature.image.open("rb") as fh:
-        return "data:image/png;base64," + base64.b64encode(fh.read()).decode()
+        return documents.jpeg_data_uri(fh.read(), grey=True)
 
 
 def certificate_context(signature: Signature) -> dict:

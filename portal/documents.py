@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,8 @@ from . import seals
 from .models import Instansi, PaperSize
 from .pdf import layout
 
-PAPER = {PaperSize.A4: "210mm 297mm", PaperSize.F4: "215mm 330mm"}
+PAPER = {PaperSize.A4: (210, 297), PaperSize.F4: (215, 330)}
+SIDE_MARGINS_MM = 36  # pdf/_page.html: 18 mm left and right
 PDF_VARIANT = "pdf/a-3b"
 DEFAULT_LOGO = Path(settings.BASE_DIR) / "static" / "img" / "logo-default.png"
 
@@ -35,34 +37,55 @@ class IssuedPdf:
     sha256: str
 
 
-def image_data_uri(data: bytes) -> str:
-    """A data: URI for PNG or JPEG bytes (the only image types the portal accepts)."""
-    kind = "jpeg" if data[:3] == b"\xff\xd8\xff" else "png"
-    return f"data:image/{kind};base64," + base64.b64encode(data).decode()
+def jpeg_data_uri(data: bytes, *, grey: bool = False) -> str:
+    """A PNG or JPEG as a JPEG data: URI, flattened on white paper.
+
+    WeasyPrint decodes and re-compresses every PNG (and its alpha channel) on each render but
+    embeds a JPEG as it is: converting here costs a fraction of that.
+    """
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        if image.format == "JPEG" and image.mode in ("RGB", "L"):
+            jpeg = data
+        else:
+            rgba = image.convert("RGBA")
+            paper = Image.new("L" if grey else "RGB", rgba.size, 255)
+            paper.paste(rgba.convert(paper.mode), mask=rgba.getchannel("A"))
+            out = io.BytesIO()
+            paper.save(out, "JPEG", quality=92)
+            jpeg = out.getvalue()
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode()
 
 
 @functools.lru_cache(maxsize=256)
-def _stored_logo(name: str) -> str:
+def _logo(name: str) -> str:
     # Keyed by the stored name: a new upload gets a new name, so the cache never goes stale.
     from django.core.files.storage import default_storage
 
+    if not name:
+        return jpeg_data_uri(DEFAULT_LOGO.read_bytes())
     with default_storage.open(name, "rb") as fh:
-        return image_data_uri(fh.read())
+        return jpeg_data_uri(fh.read())
 
 
 def logo_uri(instansi: Instansi) -> str:
     if instansi.logo:
         try:
-            return _stored_logo(instansi.logo.name)
+            return _logo(instansi.logo.name)
         except OSError:
             pass  # a lost file prints the neutral default rather than no document at all
-    return DEFAULT_LOGO.as_uri()
+    return _logo("")
 
 
 def page_context(instansi: Instansi, *, number: str = "") -> dict[str, Any]:
     """`doc` in a document template: paper, letterhead lines, number."""
+    width, height = PAPER.get(instansi.paper_size, PAPER[PaperSize.A4])
     return {
-        "paper": PAPER.get(instansi.paper_size, PAPER[PaperSize.A4]),
+        "paper": f"{width}mm {height}mm",
+        # The text width, given to the foot band: a margin box sized by its content would lay
+        # the band out twice.
+        "width": f"{width - SIDE_MARGINS_MM}mm",
         "logo": logo_uri(instansi),
         "government": instansi.name.upper(),
         "office": instansi.office_name.upper(),
