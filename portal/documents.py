@@ -50,7 +50,7 @@ def jpeg_data_uri(data: bytes, *, grey: bool = False) -> str:
             jpeg = data
         else:
             rgba = image.convert("RGBA")
-            paper = Image.new("L" if grey else "RGB", rgba.size, 255)
+            paper = Image.new("L" if grey else "RGB", rgba.size, "white")
             paper.paste(rgba.convert(paper.mode), mask=rgba.getchannel("A"))
             out = io.BytesIO()
             paper.save(out, "JPEG", quality=92)
