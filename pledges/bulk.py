@@ -18,7 +18,7 @@ from django.utils import timezone
 from portal import dates, numbering
 from portal.documents import issue
 from portal.models import DocumentKind
-from portal.seals import get_seal
+from portal.seals import get_seal, seal_stream
 
 from .certificates import issue_certificate
 from .models import BulkExport, Signature
@@ -146,11 +146,15 @@ def _write_merged(export: BulkExport, items, tmp) -> None:
 
     from pypdf import PdfWriter
 
+    # Each document's own seal cannot survive a merge (its bytes change), so its signature
+    # annotation is left out and the merged file gets one seal of its own.
+    excluded = ("/Annots", "/B")
     writer = PdfWriter()
-    writer.append(io.BytesIO(recap_pdf(export)))
+    writer.append(io.BytesIO(recap_pdf(export)), excluded_fields=excluded)
     for index, (_name, signature_id) in enumerate(items, start=1):
         certificate = issue_certificate(signature_id)
         with certificate.file.open("rb") as src:
-            writer.append(io.BytesIO(src.read()))
+            writer.append(io.BytesIO(src.read()), excluded_fields=excluded)
         _advance(export, index, len(items))
     writer.write(tmp)
+    seal_stream(tmp, export.instansi, reason=f"Gabungan pakta integritas {export.campaign}")

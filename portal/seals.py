@@ -351,6 +351,14 @@ def _writer_class():
 def seal_pdf(pdf: bytes, instansi, *, reason: str, location: str = "") -> bytes:
     """PAdES B-B (B-T with SEAL_TIMESTAMP_URL) certification seal over the whole document: any
     change after sealing, even one byte, breaks it."""
+    out = io.BytesIO(pdf)
+    seal_stream(out, instansi, reason=reason, location=location)
+    return out.getvalue()
+
+
+def seal_stream(stream, instansi, *, reason: str, location: str = "") -> None:
+    """Seal a PDF in a seekable, writable binary stream in place (big merged files stay on
+    disk)."""
     from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
     from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 
@@ -367,10 +375,24 @@ def seal_pdf(pdf: bytes, instansi, *, reason: str, location: str = "") -> bytes:
     )
     url = settings.SEAL_TIMESTAMP_URL
     signer = PdfSigner(meta, signer=seal.signer, timestamper=_timestamper(url) if url else None)
-    writer = _writer_class()(io.BytesIO(pdf), strict=False)
-    out = io.BytesIO()
-    signer.sign_pdf(writer, bytes_reserved=seal.bytes_reserved, output=out)
-    return out.getvalue()
+    stream.seek(0)
+    writer = _writer_class()(stream, strict=False)
+    _outside_event_loop(signer.sign_pdf, writer, bytes_reserved=seal.bytes_reserved, in_place=True)
+
+
+def _outside_event_loop(fn, *args, **kwargs):
+    """pyHanko's synchronous API runs asyncio.run(), which refuses to start inside a running
+    event loop (an ASGI server, a test driving a browser): there, run it in a thread."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 # --- Validation ------------------------------------------------------------------------------
@@ -431,7 +453,7 @@ def validate(pdf: bytes) -> SealCheck:
         return SealCheck(found=False)
     context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
     try:
-        result = validate_pdf_signature(signatures[0], context)
+        result = _outside_event_loop(validate_pdf_signature, signatures[0], context)
     except Exception as exc:  # a malformed signature in a hostile upload: never a 500
         log.info("seal validation failed: %s", exc)
         return SealCheck(found=True, error=_("Segel ada, tetapi tidak dapat diperiksa."))

@@ -13,7 +13,7 @@ from pledges.certificates import issue_certificate
 from pledges.models import Certificate, DownloadEvent, ReviewEvent, Signature
 from portal.audit import record
 from portal.evidence import AppendOnlyQuerySet, ImmutableRecord, append_only_models
-from portal.models import AuditEvent
+from portal.models import AuditEvent, DocumentNumber
 from sanctions.models import CaseEvent
 from tests.pledges_helpers import make_signature
 from tests.sanctions_helpers import make_case
@@ -28,6 +28,7 @@ KINDS = {
     CaseEvent: ("note", "palsu"),
     DownloadEvent: ("ip_address", "9.9.9.9"),
     Certificate: ("sha256", "0" * 64),
+    DocumentNumber: ("number", "palsu"),
 }
 
 

@@ -173,3 +173,35 @@ def test_check_deploy_errors_for_a_missing_seal_and_the_dev_ca(production, monke
     (production.SEAL_DIR / "belu.p12").unlink()
     with pytest.raises(SystemCheckError, match="belum dipasang"):
         call_command("check", deploy=True, fail_level="ERROR")
+
+
+def test_the_merged_pakta_pdf_is_sealed_as_a_whole(instansi, camat_user, kecamatan, bkd_user):
+    from pledges.models import BulkExport
+
+    campaign = make_campaign(instansi)
+    sign_pakta(employee=camat_user.employee, unit=kecamatan, campaign=campaign,
+               data=drawn_input())  # fmt: skip
+    export = BulkExport.objects.create(
+        instansi=instansi, campaign=campaign, kind=BulkExport.Kind.PAKTA_PDF, created_by=bkd_user
+    )
+    bulk.build(export.pk)
+    export.refresh_from_db()
+    pdf = export.file.read()
+    reader = PdfFileReader(io.BytesIO(pdf))
+    assert len(reader.embedded_signatures) == 1  # the parts' own seals do not linger, broken
+    assert seals.validate(pdf).ok
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
+
+
+def test_sealing_works_inside_a_running_event_loop(instansi):
+    import asyncio
+
+    seals.get_seal(instansi)  # loaded outside: the ORM is not used inside the loop
+    pdf = asyncio.run(_seal_in_loop(instansi))
+    assert seals.validate(pdf).ok
+
+
+async def _seal_in_loop(instansi):
+    from portal.pdf import html_to_pdf
+
+    return seals.seal_pdf(html_to_pdf("<p>x</p>"), instansi, reason="uji")
