@@ -53,7 +53,7 @@ SITE_URL = "https://netralitas.example.go.id"
 IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 DUMMY = "django_tasks.backends.dummy.DummyBackend"
 INTRO = (
-    "Ikrar certificates (A4, one page: letterhead with logo, drawn signature image, inline-SVG "
+    "Ikrar certificates (A4, one page: letterhead with logo, drawn signature image, PNG "
     "QR code in the foot band, DejaVu fonts with Noto fallbacks named) for signatures made "
     "through pledges.services.sign_ikrar, in one process, next to a *bare page*: a one-page "
     "WeasyPrint document with the same fonts and one paragraph, rendered in the same run. "
