@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext chromium
+APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk gettext chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -18,7 +18,7 @@ test: install ## Install and run the whole suite (DATABASE_URL selects the datab
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
 	$(BIN)/pytest -p no:randomly -n 2 --dist loadfile
 
-system-deps: ## WeasyPrint's fast font subsetting and Debian's Chromium for browser tests
+system-deps: ## WeasyPrint's fast font subsetting, fonts for every script, Debian's Chromium
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Memasang paket sistem: $$missing"; \

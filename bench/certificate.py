@@ -1,4 +1,5 @@
-"""Benchmark: render one ikrar certificate with WeasyPrint, and serve a stored one over HTTP.
+"""Benchmark: issue ikrar certificates (number, render, PDF/A-3b, PAdES seal, store) next to a
+bare one-page WeasyPrint document in the same run, and serve a stored one over HTTP.
 
     .venv/bin/python bench/certificate.py [--runs 30] [--write]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_cert \\
@@ -19,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from importlib.metadata import version
 from pathlib import Path
 
@@ -29,6 +31,14 @@ from lib.machine import machine
 from lib.stats import ms, p95, timed
 
 SECTION = "## Sertifikat (bench/certificate.py)"
+BARE_PAGE = """<!doctype html><html lang="id"><head><meta charset="utf-8"><style>
+@page { size: A4; margin: 20mm; }
+body { font-family: "DejaVu Serif", "Noto Serif", "Noto Serif CJK SC", "Noto Naskh Arabic", serif;
+       font-size: 10.5pt; }
+h1 { font-family: "DejaVu Sans", "Noto Sans", "Noto Sans CJK SC", "Noto Sans Arabic", sans-serif;
+     font-size: 13pt; }
+</style></head><body><h1>Ikrar Netralitas</h1><p>Yang bertanda tangan di bawah ini menyatakan
+berikrar untuk menjaga dan menegakkan prinsip netralitas pegawai ASN.</p></body></html>"""
 
 
 def make_owner_signature():
@@ -59,6 +69,26 @@ def make_owner_signature():
     return user, signature
 
 
+def make_signatures(campaign, count: int) -> list:
+    """`count` more ikrar of the same campaign, by as many employees, none issued yet."""
+    from django.test import override_settings
+
+    from portal.models import Employee
+    from tests.conftest import make_nip
+    from tests.pledges_helpers import make_signature
+
+    unit = campaign.instansi.units.get()
+    signatures = []
+    with override_settings(TASKS={"default": {"BACKEND": DUMMY_TASKS}}):
+        for i in range(count):
+            employee = Employee.objects.create(
+                instansi=campaign.instansi, unit=unit, name=f"Yohanes Seran {i}, S.Pd.",
+                nip=make_nip(), golongan="III/a", jabatan="Guru Ahli Pertama",
+            )  # fmt: skip
+            signatures.append(make_signature(employee, campaign))
+    return signatures
+
+
 def harfbuzz_subset() -> str:
     try:
         out = subprocess.run(
@@ -80,10 +110,8 @@ def harfbuzz_subset() -> str:
 
 
 def pages(pdf: bytes) -> str:
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        return "page count unknown (pypdf not installed)"
+    from pypdf import PdfReader
+
     count = len(PdfReader(io.BytesIO(pdf)).pages)
     return f"{count} page" + ("" if count == 1 else "s")
 
@@ -101,22 +129,62 @@ def run(runs: int) -> dict:
 
     assert "weasyprint" not in sys.modules, "weasyprint was imported before the timed import"
     import_s, _ = timed(lambda: __import__("weasyprint"))
-    from pledges.certificates import certificate_context
+    from django.core.files.storage import default_storage
+    from django.template.loader import render_to_string
+
+    from pledges.certificates import DENSITIES, certificate_context, issue_certificate
     from pledges.models import Certificate
-    from pledges.tasks import render_certificate
-    from portal.pdf import render_pdf
+    from portal import documents, seals
+    from portal.pdf import html_to_pdf
+
+    context = certificate_context(signature)
+    instansi = signature.instansi
+    number = "800.1.6/IKR/2026/000001"
+
+    def bare() -> bytes:
+        return html_to_pdf(BARE_PAGE)
 
     def render() -> bytes:
-        return render_pdf("pdf/certificate.html", certificate_context(signature))
+        page = documents.page_context(instansi, number=number)
+        html = render_to_string(
+            "pdf/certificate.html", {**context, "doc": page, "density": DENSITIES[0]}
+        )
+        return html_to_pdf(html)
 
-    assert not Certificate.objects.filter(signature=signature).exists()
+    def render_pdfa() -> bytes:
+        return documents.render(
+            "pdf/certificate.html", context, instansi=instansi, number=number, max_pages=1
+        )
+
     cold_s, pdf = timed(render)
     assert pdf.startswith(b"%PDF-"), pdf[:20]
-    warm = [timed(render)[0] for _ in range(runs)]
+    bare()
+    seals.get_seal(instansi)  # the development CA and the seal, once per process
+    pdfa = render_pdfa()
+    seals.seal_pdf(pdfa, instansi, reason="warm-up")
 
-    issue_s, _ = timed(lambda: render_certificate.enqueue(signature.pk))
+    times: dict[str, list[float]] = {}
+    # Interleaved, so a load spike from another job on the machine hits every step alike.
+    for _ in range(runs):
+        for name, fn in [
+            ("bare", bare),
+            ("render", render),
+            ("pdfa", render_pdfa),
+            ("seal", lambda: seals.seal_pdf(pdfa, instansi, reason="Ikrar Netralitas")),
+        ]:
+            times.setdefault(name, []).append(timed(fn)[0])
+
+    pending = make_signatures(signature.campaign, runs)
+    issue_certificate(signature.pk)  # warm: numbering, storage
+    issued = []
+    wall_start, cpu_start = time.perf_counter(), time.process_time()
+    for s in pending:
+        issued.append(timed(lambda s=s: issue_certificate(s.pk))[0])
+    wall = time.perf_counter() - wall_start
+    cpu = time.process_time() - cpu_start
     cert = Certificate.objects.get(signature=signature)
-    assert cert.size > 0
+    assert cert.size > 0 and default_storage.exists(cert.file.name)
+    assert seals.validate(cert.file.read()).ok
 
     client = Client()
     client.force_login(user, backend=AUTH_BACKEND)
@@ -134,24 +202,39 @@ def run(runs: int) -> dict:
     from weasyprint.text.ffi import pango
 
     v = pango.pango_version()
+    bare_median = statistics.median(times["bare"])
+    issue_median = statistics.median(issued)
+
+    def row(label, values):
+        return (f"{label} (N={len(values)})", ms(statistics.median(values)), ms(p95(values)),
+                ms(min(values)), f"{statistics.median(values) / bare_median:.2f}x")  # fmt: skip
+
     rows = [
-        ("`import weasyprint` (once per process)", ms(import_s), "", ""),
-        ("cold first render (font discovery; = warm-up)", ms(cold_s), "", ""),
-        (f"render one certificate, warm (N={runs})", ms(statistics.median(warm)),
-         ms(p95(warm)), ms(min(warm))),
-        ("issue once: render_certificate task (render + SHA-256 + store)", ms(issue_s), "", ""),
-        (f"serve stored certificate: GET + read body (N={runs})", ms(statistics.median(served)),
-         ms(p95(served)), ms(min(served))),
+        ("`import weasyprint` (once per process)", ms(import_s), "", "", ""),
+        ("cold first render (font discovery; = warm-up)", ms(cold_s), "", "", ""),
+        row("bare one-page document, same fonts", times["bare"]),
+        row("render certificate (plain PDF)", times["render"]),
+        row("render certificate as PDF/A-3b", times["pdfa"]),
+        row("seal (PAdES B-B) of the PDF/A bytes", times["seal"]),
+        row("**issue**: number + render PDF/A + seal + SHA-256 + store", issued),
+        row("serve stored certificate: GET + read body", served),
     ]  # fmt: skip
+    goals = (
+        f"\nIssue / bare page: **{issue_median / bare_median:.2f}x**. One process issued "
+        f"{len(issued)} certificates in {wall:.2f} s wall: **{len(issued) / wall:.1f} "
+        f"certificates/s**, using {cpu:.2f} s of CPU: {len(issued) / cpu:.1f} certificates per "
+        "CPU-second, what one worker does on a core of its own.\n"
+    )
     database = db.server_label()
     return {
-        "table": md.table(["step", "median (or single)", "p95", "min"], rows),
+        "table": md.table(["step", "median (or single)", "p95", "min", "/ bare"], rows) + goals,
         "database": database + (" (temporary file, WAL)" if database.startswith("SQLite") else ""),
         "weasyprint": version("weasyprint"),
         "pydyf": version("pydyf"),
         "pango": f"{v // 10000}.{v // 100 % 100}.{v % 100}",
         "harfbuzz_subset": harfbuzz_subset(),
         "size": cert.size,
+        "seal": seals.get_seal(instansi).subject,
         "pages": pages(body),
     }
 
@@ -191,6 +274,7 @@ def main() -> None:
             f"- WeasyPrint {results['weasyprint']} (pydyf {results['pydyf']}, "
             f"Pango {results['pango']})\n"
             f"- libharfbuzz-subset0: {results['harfbuzz_subset']}\n"
+            f"- Seal: {results['seal']} (development CA, ECDSA P-256)\n"
             f"- N = {args.runs} timed runs each, after the cold render as warm-up\n"
             f"- PDF: {results['size']:,} bytes, {results['pages']}\n"
             f"- Command: `{md.command('certificate.py', sys.argv[1:], url)}`\n\n" + results["table"]

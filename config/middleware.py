@@ -56,6 +56,26 @@ class DatabaseUnavailableMiddleware:
         return HttpResponse(render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
 
 
+class SealUnavailableMiddleware:
+    """An official document asked for while the instansi has no usable seal: a 503 page
+    that says what the BKD must do, never an unsealed document (portal.documents.issue)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from portal.seals import SealUnavailable
+
+        if not isinstance(exception, SealUnavailable):
+            return None
+        return render(request, "portal/seal_missing.html", {"message": str(exception)}, status=503)
+
+
 class RequestLimitsMiddleware:
     """Refuses, before anything reads the body, a request larger than its view allows (413)
     or from a client over the view's public rate (429); see portal.limits."""

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    "config.middleware.SealUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -210,6 +211,19 @@ CACHES = {
     if os.environ.get("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# Documents are sealed (PAdES) with the instansi's seal certificate: SEAL_DIR holds one PKCS#12
+# file per instansi, `<instansi code>.p12`, its password in SEAL_PASSWORD_<CODE> (code upper-cased,
+# "-" as "_") or SEAL_PASSWORD for all. SEAL_TRUST_ROOTS lists PEM files of the CAs a seal must
+# chain to on /v/ (the BSrE root and intermediate). SEAL_TIMESTAMP_URL (an RFC 3161 server) makes
+# seals PAdES B-T instead of B-B. Development and tests (SEAL_DEV_CA, on with DEBUG) make a local
+# CA and a seal per instansi under VAR_DIR/seals-dev on first use; production never does.
+SEAL_DIR = Path(os.environ.get("SEAL_DIR", VAR_DIR / "seals"))
+SEAL_DEV_CA = env_bool("SEAL_DEV_CA", DEBUG)
+SEAL_TRUST_ROOTS = env_list("SEAL_TRUST_ROOTS")
+SEAL_TIMESTAMP_URL = os.environ.get("SEAL_TIMESTAMP_URL", "")
+# Seals that expire within this many days are flagged on the BKD page and by check --deploy.
+SEAL_EXPIRY_WARNING_DAYS = int(os.environ.get("SEAL_EXPIRY_WARNING_DAYS", "30"))
 
 # Background work: immediate in development and tests, a PostgreSQL-backed queue in production
 # (`manage.py db_worker` on as many machines as needed).

@@ -24,6 +24,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("bahasa/", login_not_required(set_language), name="set_language"),
     path("pegawai/", include("portal.urls_roster")),
+    path("dokumen/", include("portal.urls_documents")),
     path("", include("portal.urls_accounts")),
     path("", include("pledges.urls")),
     path("hukdis/", include("sanctions.urls")),

@@ -15,8 +15,10 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from portal import dates
-from portal.pdf import render_pdf
+from portal import dates, numbering
+from portal.documents import issue
+from portal.models import DocumentKind
+from portal.seals import get_seal, seal_stream
 
 from .certificates import issue_certificate
 from .models import BulkExport, Signature
@@ -66,11 +68,16 @@ def documents(export: BulkExport) -> list[tuple[str, int]]:
 
 
 def recap_pdf(export: BulkExport) -> bytes:
+    """The sealed, numbered cover recap (a restarted export keeps its number)."""
     campaign = export.campaign
     instansi = campaign.instansi
+    get_seal(instansi)
     units = list(pakta_units(campaign).order_by("name"))
     signed = [u for u in units if u.pakta_status in Signature.VALID_STATUSES]
-    return render_pdf(
+    number = numbering.allocate(
+        instansi=instansi, kind=DocumentKind.RECAP, reference=f"export:{export.pk}"
+    ).number
+    return issue(
         "pdf/pakta_recap.html",
         {
             "campaign": campaign,
@@ -81,7 +88,10 @@ def recap_pdf(export: BulkExport) -> bytes:
             "tz": instansi.tz,
             "printed": dates.tanggal_jam(timezone.now(), instansi.tz),
         },
-    )
+        instansi=instansi,
+        number=number,
+        reason=f"Rekapitulasi pakta integritas {campaign}",
+    ).pdf
 
 
 def build(export_id: int) -> None:
@@ -136,11 +146,15 @@ def _write_merged(export: BulkExport, items, tmp) -> None:
 
     from pypdf import PdfWriter
 
+    # Each document's own seal cannot survive a merge (its bytes change), so its signature
+    # annotation is left out and the merged file gets one seal of its own.
+    excluded = ("/Annots", "/B")
     writer = PdfWriter()
-    writer.append(io.BytesIO(recap_pdf(export)))
+    writer.append(io.BytesIO(recap_pdf(export)), excluded_fields=excluded)
     for index, (_name, signature_id) in enumerate(items, start=1):
         certificate = issue_certificate(signature_id)
         with certificate.file.open("rb") as src:
-            writer.append(io.BytesIO(src.read()))
+            writer.append(io.BytesIO(src.read()), excluded_fields=excluded)
         _advance(export, index, len(items))
     writer.write(tmp)
+    seal_stream(tmp, export.instansi, reason=f"Gabungan pakta integritas {export.campaign}")

@@ -1,9 +1,9 @@
-"""Certificates: one PDF per signature, rendered once, stored with its SHA-256."""
+"""Certificates: one PDF per signature, numbered, rendered once, sealed with the instansi's
+certificate (portal.documents) and stored with the SHA-256 of the sealed bytes."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import unicodedata
 
 import segno
 from django.conf import settings
@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from portal import dates
-from portal.pdf import render_pdf
+from portal import dates, documents, numbering
+from portal.models import DocumentKind
 
 from .models import Certificate, Signature
 
@@ -21,8 +21,15 @@ def verification_url(signature: Signature) -> str:
     return settings.SITE_URL + reverse("pledges:verify", args=[signature.code])
 
 
+def qr_image(url: str) -> str:
+    """A PNG data: URI at one pixel per module, printed with interpolation off: as crisp as an
+    SVG, but WeasyPrint need not parse a long path. Error correction M survives a creased
+    printout; the page around it is the quiet zone."""
+    return segno.make(url, error="m", micro=False).png_data_uri(scale=1, border=0)
+
+
 def qr_svg(url: str) -> str:
-    """Inline SVG (no Pillow, no HTTP): error correction M survives a creased printout."""
+    """Inline SVG for a web page (the apel's projector screen): sharp at any size."""
     return segno.make(url, error="m", micro=False).svg_inline(scale=3, border=2)
 
 
@@ -30,7 +37,7 @@ def _image_data_uri(signature: Signature) -> str:
     if not signature.image:
         return ""
     with signature.image.open("rb") as fh:
-        return "data:image/png;base64," + base64.b64encode(fh.read()).decode()
+        return documents.jpeg_data_uri(fh.read(), grey=True)
 
 
 def certificate_context(signature: Signature) -> dict:
@@ -41,12 +48,18 @@ def certificate_context(signature: Signature) -> dict:
     campaign = main.campaign
     instansi = signature.instansi
     url = verification_url(signature)
+    identity = main.identity
+    is_pakta = main.kind == Signature.Kind.PAKTA
     return {
         "signature": signature,
         "main": main,
         "campaign": campaign,
         "instansi": instansi,
-        "identity": main.identity,
+        "identity": identity,
+        "title": "Pakta Integritas" if is_pakta else "Ikrar Netralitas Aparatur Sipil Negara",
+        "signer_label": (identity.get("head_prefix", "") + (identity.get("jabatan") or ""))
+        if is_pakta
+        else "Yang berikrar,",
         "points": campaign.points_for(main.kind),
         "closing": campaign.closing_for(main.kind),
         "place_date": f"{instansi.place_name}, {dates.tanggal(main.signed_at, instansi.tz)}",
@@ -54,10 +67,50 @@ def certificate_context(signature: Signature) -> dict:
         "image": _image_data_uri(main),
         "witness": witness,
         "witness_image": _image_data_uri(witness) if witness else "",
-        "qr": qr_svg(url),
+        "qr": qr_image(url),
         "url": url,
-        "logo": instansi.logo.path if instansi.logo else "",
     }
+
+
+def document_kind(signature: Signature) -> str:
+    return DocumentKind.IKRAR if signature.kind == Signature.Kind.IKRAR else DocumentKind.PAKTA
+
+
+# An ikrar is always one page; a pakta with a long list of prohibitions may take two. Long
+# names, jabatan and unit names (the roster allows hundreds of characters, in any script) are
+# set tighter, density by density, until the document fits.
+DENSITIES = (0, 1, 2, 3)
+
+
+def _first_density(signature: Signature) -> int:
+    """Skip layouts that cannot fit: the widths of the longest texts, full-width and CJK
+    characters counting double."""
+    identities = [signature.identity]
+    if signature.witnessed_id:
+        identities.append(signature.witnessed.identity)
+    width = sum(
+        _text_width(identity.get(key) or "")
+        for identity in identities
+        for key in ("name", "jabatan", "unit")
+    )
+    return 0 if width < 200 else 1 if width < 500 else 2
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def render_certificate(signature: Signature, number: str) -> documents.IssuedPdf:
+    """The sealed PDF of a signature (ikrar, pakta or witness copy) with its number."""
+    return documents.issue(
+        "pdf/certificate.html",
+        certificate_context(signature),
+        instansi=signature.instansi,
+        number=number,
+        reason=f"{signature.get_kind_display()} {signature.code_display}",
+        max_pages=1 if signature.kind == Signature.Kind.IKRAR else 2,
+        densities=DENSITIES[_first_density(signature) :],
+    )
 
 
 def issue_certificate(signature_id: int) -> Certificate:
@@ -68,10 +121,21 @@ def issue_certificate(signature_id: int) -> Certificate:
     signature = Signature.objects.select_related("campaign", "instansi", "witnessed__campaign").get(
         pk=signature_id
     )
-    pdf = render_pdf("pdf/certificate.html", certificate_context(signature))
-    digest = hashlib.sha256(pdf).hexdigest()
-    certificate = Certificate(signature=signature, sha256=digest, size=len(pdf))
-    certificate.file.save(f"{signature.code}.pdf", ContentFile(pdf), save=False)
+    instansi = signature.instansi
+    # The seal is checked before a number is taken: no number is spent on a document that
+    # cannot be issued.
+    documents.seals.get_seal(instansi)
+    number = numbering.allocate(
+        instansi=instansi,
+        kind=document_kind(signature),
+        reference=f"signature:{signature.code}",
+        when=signature.signed_at,
+    ).number
+    issued = render_certificate(signature, number)
+    certificate = Certificate(
+        signature=signature, number=number, sha256=issued.sha256, size=len(issued.pdf)
+    )
+    certificate.file.save(f"{signature.code}.pdf", ContentFile(issued.pdf), save=False)
     try:
         with transaction.atomic():
             certificate.save()

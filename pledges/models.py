@@ -509,7 +509,8 @@ class ReviewEvent(ChainedRecord):
 
 
 class Certificate(AppendOnly):
-    """The delivered PDF of a signature: rendered once, stored, and its SHA-256 kept.
+    """The delivered PDF of a signature: numbered, rendered once, sealed, stored, and the
+    SHA-256 of the sealed bytes kept.
 
     WeasyPrint output is not byte-reproducible across versions, so verification compares an
     uploaded PDF with this stored hash and never re-renders.
@@ -519,6 +520,9 @@ class Certificate(AppendOnly):
         Signature, on_delete=models.PROTECT, related_name="certificate"
     )
     file = models.FileField(upload_to="certificates/%Y/%m/")
+    # The document number printed on it (empty on certificates issued before numbering).
+    number = models.CharField(_("nomor dokumen"), max_length=80, blank=True)
+    # Of the sealed bytes as delivered.
     sha256 = models.CharField(max_length=64, unique=True)
     size = models.PositiveIntegerField()
     rendered_at = models.DateTimeField(auto_now_add=True)

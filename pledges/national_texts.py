@@ -1,6 +1,6 @@
 """The national standard texts, word for word as read at the 2024 ceremonies.
 
-This module is the single source of the legal wording: migration 0006 loads it as the four
+This module is the single source of the legal wording: migration 0007 loads it as the four
 national templates (Campaign rows without an instansi), which administrators then correct in the
 Django admin and BKD admins start new campaigns from. The demo and the tests take the text from
 those templates in the database; only the benchmarks, which seed bare databases, read it here

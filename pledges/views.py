@@ -2,9 +2,11 @@
 
 import hashlib
 import uuid
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import limits
+from portal import limits, seals
 from portal.access import asn_required, role_required
 from portal.audit import client_ip
 from portal.limits import UPLOAD_OVERHEAD, max_body, public_rate
@@ -231,7 +233,7 @@ def verify_index(request):
 def verify(request, code: str):
     """The QR target: status and the minimum identity, nothing more."""
     signature = (
-        Signature.objects.select_related("campaign", "instansi", "unit", "witnessed")
+        Signature.objects.select_related("campaign", "instansi", "unit", "witnessed", "certificate")
         .filter(code=normalize_code(code))
         .first()
     )
@@ -252,11 +254,14 @@ def verify(request, code: str):
 @public_rate(limits.PDF_CHECKS_PER_ADDRESS, group="pledges.verify_pdf")
 @max_body(MAX_VERIFY_UPLOAD + UPLOAD_OVERHEAD)
 def verify_pdf(request):
-    """Is this file a delivered document, byte for byte? The upload is hashed and dropped."""
+    """Is this file a delivered document, byte for byte, and is its seal intact? The upload
+    is hashed, its seal validated, and dropped."""
     form = PdfCheckForm(request.POST, request.FILES)
-    certificate = None
+    certificate = seal = None
     if form.is_valid():
-        digest = hashlib.file_digest(form.cleaned_data["file"], "sha256").hexdigest()
+        data = form.cleaned_data["file"].read()
+        digest = hashlib.sha256(data).hexdigest()
+        seal = seals.validate(data)
         certificate = (
             Certificate.objects.select_related(
                 "signature", "signature__campaign", "signature__instansi", "signature__witnessed"
@@ -272,6 +277,11 @@ def verify_pdf(request):
             "pdf_form": form,
             "certificate": certificate,
             "attestation": attest(certificate.signature) if certificate else None,
+            "seal": seal,
+            # Seal times in the issuing instansi's zone when the document is known.
+            "seal_tz": certificate.signature.instansi.tz
+            if certificate
+            else zoneinfo.ZoneInfo(settings.TIME_ZONE),
             "checked": form.is_valid(),
         },
         status=200 if form.is_valid() else 400,

@@ -9,15 +9,14 @@ from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal import dates
+from portal import dates, documents, numbering
 from portal.access import role_required
-from portal.models import User
-from portal.pdf import render_pdf
+from portal.models import DocumentKind, User
 
 from . import services
 from .access import get_apel_for, get_campaign_for, latest_campaign
@@ -122,24 +121,34 @@ def apel_counts_json(request, pk: int):
 @role_required(*APEL_ROLES)
 @require_GET
 def apel_report(request, pk: int):
-    """Who signed during the apel, per unit, and who has not signed at all."""
+    """Who signed during the apel, per unit, and who has not signed at all: numbered once
+    (asked again, it keeps its number and shows the count of that moment) and sealed."""
     apel = get_apel_for(request.user, pk)
-    campaign, tz = apel.campaign, apel.instansi.tz
-    with translation.override("id"):
-        pdf = render_pdf(
-            "pdf/apel_report.html",
-            {
-                "apel": apel,
-                "campaign": campaign,
-                "instansi": apel.instansi,
-                "sections": apel_report_sections(apel),
-                "counts": apel_counts(apel),
-                "tz": tz,
-                "window": f"{dates.tanggal_jam(apel.starts_at, tz)} – "
-                f"{dates.tanggal_jam(apel.closed_at or apel.ends_at, tz)}",
-                "printed": dates.tanggal_jam(timezone.now(), tz),
-            },
-        )
+    campaign, instansi, tz = apel.campaign, apel.instansi, apel.instansi.tz
+    documents.seals.get_seal(instansi)
+    number = numbering.allocate(
+        instansi=instansi, kind=DocumentKind.APEL, reference=f"apel:{apel.pk}"
+    ).number
+    now = timezone.now()
+    pdf = documents.issue(
+        "pdf/apel_report.html",
+        {
+            "apel": apel,
+            "campaign": campaign,
+            "instansi": instansi,
+            "sections": apel_report_sections(apel),
+            "counts": apel_counts(apel),
+            "tz": tz,
+            "window": f"{dates.tanggal_jam(apel.starts_at, tz)} – "
+            f"{dates.tanggal_jam(apel.closed_at or apel.ends_at, tz)}",
+            "today": dates.tanggal(now, tz),
+            "printed": dates.tanggal_jam(now, tz),
+            "printed_by": request.user.display_name,
+        },
+        instansi=instansi,
+        number=number,
+        reason=f"Laporan {apel.name}",
+    ).pdf
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="laporan-apel-{apel.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"

@@ -10,17 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from portal import dates
+from portal import dates, documents
 from portal.limits import UPLOAD_OVERHEAD, max_body
-from portal.pdf import render_pdf
 
 from . import services
 from .access import get_campaign_for, get_scan_for, get_sheet_for, latest_campaign, paper_units
-from .certificates import qr_svg
+from .certificates import qr_image
 from .forms import PaperRecordForm, PaperSheetForm
 from .models import PaperSheet
 
@@ -106,19 +104,20 @@ def paper_sheet_pdf(request, code: str):
     sheet = get_sheet_for(request.user, code)
     url = settings.SITE_URL + reverse("pledges:paper_sheet", args=[sheet.code])
     tz = sheet.instansi.tz
-    with translation.override("id"):
-        pdf = render_pdf(
-            "pdf/paper_sheet.html",
-            {
-                "sheet": sheet,
-                "campaign": sheet.campaign,
-                "instansi": sheet.instansi,
-                "qr": qr_svg(url),
-                "url": url,
-                "printed": dates.tanggal_jam(sheet.printed_at, tz),
-                "today": dates.tanggal(timezone.now(), tz),
-            },
-        )
+    # A form to sign in ink: letterhead, not sealed (a seal means nothing once printed; the
+    # uploaded scan is what becomes evidence).
+    pdf = documents.render(
+        "pdf/paper_sheet.html",
+        {
+            "sheet": sheet,
+            "campaign": sheet.campaign,
+            "instansi": sheet.instansi,
+            "qr": qr_image(url),
+            "url": url,
+            "printed": dates.tanggal_jam(sheet.printed_at, tz),
+        },
+        instansi=sheet.instansi,
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="lembar-ikrar-{sheet.code}.pdf"'
     response["Cache-Control"] = "private, no-store"

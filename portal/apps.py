@@ -10,6 +10,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
+        from . import checks  # noqa: F401 - registers the deploy check of seals
         from .evidence import install_guards
         from .fields import IdConverter
 

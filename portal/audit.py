@@ -91,5 +91,6 @@ register_actions(
         "account.activation_letters": _("Surat aktivasi dicetak"),
         "roster.import": _("Daftar pegawai diimpor"),
         "unit.head": _("Kepala unit dicatat"),
+        "instansi.letterhead": _("Kop surat dan pola nomor diubah"),
     }
 )

@@ -49,6 +49,10 @@ REGIONS = [
         "place_name": "Atambua",
         "time_zone": "Asia/Makassar",
         "head_title": "Bupati",
+        "office_name": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        "office_address": "Jalan Basuki Rahmat Nomor 1, Atambua 85711",
+        "office_contact": "Telepon (0389) 21001 · bkpsdm@belu.example.go.id",
+        "paper_size": "A4",
         "kecamatan": [
             "Atambua Barat", "Atambua Selatan", "Kota Atambua", "Tasifeto Timur", "Tasifeto Barat",
             "Kakuluk Mesak", "Raihat", "Lamaknen", "Lamaknen Selatan", "Lasiolat",
@@ -63,6 +67,10 @@ REGIONS = [
         "place_name": "Kupang",
         "time_zone": "Asia/Makassar",
         "head_title": "Wali Kota",
+        "office_name": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        "office_address": "Jalan S.K. Lerik, Kelapa Lima, Kupang 85228",
+        "office_contact": "Telepon (0380) 830001 · bkpp@kupang.example.go.id",
+        "paper_size": "F4",
         "kecamatan": ["Alak", "Maulafa", "Oebobo", "Kota Raja", "Kelapa Lima", "Kota Lama"],
         "kelurahan": {"Oebobo": ["Oebobo", "Fatululi", "Oetete"]},
     },
@@ -73,6 +81,10 @@ REGIONS = [
         "place_name": "Ruteng",
         "time_zone": "Asia/Makassar",
         "head_title": "Bupati",
+        "office_name": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        "office_address": "Jalan Motang Rua Nomor 1, Ruteng 86511",
+        "office_contact": "Telepon (0385) 21001 · bkpsdm@manggarai.example.go.id",
+        "paper_size": "A4",
         "kecamatan": ["Langke Rembong", "Ruteng", "Wae Ri'i", "Cibal", "Satar Mese", "Reok"],
         "kelurahan": {"Langke Rembong": ["Mbaumuku", "Pau", "Tenda"]},
     },
@@ -83,6 +95,10 @@ REGIONS = [
         "place_name": "Sukamara",
         "time_zone": "Asia/Jakarta",
         "head_title": "Bupati",
+        "office_name": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        "office_address": "Jalan Tjilik Riwut Nomor 1, Sukamara 74172",
+        "office_contact": "Telepon (0532) 21001 · bkpsdm@sukamara.example.go.id",
+        "paper_size": "A4",
         "kecamatan": ["Sukamara", "Jelai", "Balai Riam", "Pantai Lunci", "Permata Kecubung"],
         "kelurahan": {"Sukamara": ["Padang", "Mendawai"]},
     },
@@ -155,8 +171,19 @@ def seed(*, staff_per_unit: int = 8, seed: int = 2024) -> list[DemoLogin]:
         instansi, created = Instansi.objects.get_or_create(
             code=region["code"],
             defaults={
-                k: region[k] for k in ("kind", "name", "place_name", "time_zone", "head_title")
-            },
+                k: region[k]
+                for k in (
+                    "kind",
+                    "name",
+                    "place_name",
+                    "time_zone",
+                    "head_title",
+                    "office_name",
+                    "office_address",
+                    "office_contact",
+                    "paper_size",
+                )
+            },  # fmt: skip
         )
         if created:
             _populate(instansi, region, rng, nips, staff_per_unit)

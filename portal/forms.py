@@ -1,10 +1,15 @@
+import io
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from . import nip as nip_mod
-from . import roster
-from .models import Employee, Unit, User
+from . import numbering, roster
+from .models import DEFAULT_NUMBER_PATTERNS, DocumentKind, Employee, Instansi, Unit, User
+
+LOGO_MAX_BYTES = 512 * 1024
+LOGO_MAX_PIXELS = 2000
 
 
 class LoginForm(AuthenticationForm):
@@ -107,3 +112,75 @@ class UnitHeadForm(forms.Form):
         if employee is None:
             raise forms.ValidationError(_("Tidak ada pegawai aktif instansi ini dengan NIP itu."))
         return employee
+
+
+class LetterheadForm(forms.ModelForm):
+    """The BKD's letterhead (kop surat), paper size and document number patterns."""
+
+    logo_file = forms.FileField(
+        label=_("Logo baru (PNG atau JPEG)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text=_("Maksimal 512 KB dan 2000 × 2000 piksel; sebaiknya persegi, latar transparan."),
+    )
+    remove_logo = forms.BooleanField(
+        label=_("Hapus logo (pakai logo netral bawaan)"), required=False
+    )
+
+    class Meta:
+        model = Instansi
+        fields = ["office_name", "office_address", "office_contact", "paper_size"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in DocumentKind:
+            self.fields[f"pattern_{kind.value}"] = forms.CharField(
+                label=_("Pola nomor: %(kind)s") % {"kind": kind.label},
+                max_length=80,
+                initial=self.instance.number_pattern(kind),
+                help_text=_("Bawaan: %(pattern)s") % {"pattern": DEFAULT_NUMBER_PATTERNS[kind]},
+            )
+
+    def pattern_fields(self) -> list:
+        return [self[f"pattern_{kind.value}"] for kind in DocumentKind]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for kind in DocumentKind:
+            name = f"pattern_{kind.value}"
+            if name in data:
+                try:
+                    data[name] = numbering.validate_pattern(data[name])
+                except forms.ValidationError as exc:
+                    self.add_error(name, exc)
+        return data
+
+    def clean_logo_file(self):
+        """Checked by content, never by name: PNG or JPEG magic bytes, size, and a decode."""
+        upload = self.cleaned_data.get("logo_file")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("Logo lebih besar dari 512 KB."))
+        data = upload.read()
+        if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+            raise forms.ValidationError(_("Logo harus berupa gambar PNG atau JPEG."))
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                size = image.size
+                image.verify()
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+            raise forms.ValidationError(_("Berkas logo rusak atau bukan gambar.")) from None
+        if max(size) > LOGO_MAX_PIXELS:
+            raise forms.ValidationError(_("Logo lebih besar dari 2000 × 2000 piksel."))
+        return data
+
+    def patterns(self) -> dict[str, str]:
+        """Only the patterns that differ from the defaults are stored."""
+        return {
+            kind.value: self.cleaned_data[f"pattern_{kind.value}"]
+            for kind in DocumentKind
+            if self.cleaned_data[f"pattern_{kind.value}"] != DEFAULT_NUMBER_PATTERNS[kind]
+        }

@@ -35,6 +35,30 @@ class InstansiQuerySet(models.QuerySet):
         return self.none()
 
 
+class PaperSize(models.TextChoices):
+    A4 = "A4", _("A4 (210 × 297 mm)")
+    F4 = "F4", _("F4 / folio (215 × 330 mm)")
+
+
+class DocumentKind(models.TextChoices):
+    """Documents that carry a number from the instansi's yearly sequence."""
+
+    IKRAR = "ikrar", _("Sertifikat ikrar netralitas")
+    PAKTA = "pakta", _("Pakta integritas")
+    RECAP = "rekap", _("Rekapitulasi pakta integritas")
+    BAP = "bap", _("Berita acara pemeriksaan")
+    APEL = "apel", _("Laporan apel ikrar")
+
+
+DEFAULT_NUMBER_PATTERNS = {
+    DocumentKind.IKRAR: "800.1.6/IKR/{year}/{seq:06}",
+    DocumentKind.PAKTA: "800.1.6/PKT/{year}/{seq:06}",
+    DocumentKind.RECAP: "800.1.6/REK/{year}/{seq:04}",
+    DocumentKind.BAP: "800.1.6/BAP/{year}/{seq:04}",
+    DocumentKind.APEL: "800.1.6/APL/{year}/{seq:04}",
+}
+
+
 class Instansi(models.Model):
     """A regional government (Pemerintah Provinsi/Kabupaten/Kota) with its own ASN and BKD."""
 
@@ -56,6 +80,24 @@ class Instansi(models.Model):
         _("sebutan kepala daerah"), max_length=40, help_text=_("Bupati, Wali Kota atau Gubernur")
     )
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
+    # The letterhead (kop surat) of every document the portal issues for this instansi.
+    office_name = models.CharField(
+        _("kantor penerbit"), max_length=200, blank=True,
+        help_text=_("mis. Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"),
+    )  # fmt: skip
+    office_address = models.CharField(
+        _("alamat kantor"), max_length=300, blank=True,
+        help_text=_("mis. Jalan Ahmad Yani Nomor 1, Atambua 85711"),
+    )  # fmt: skip
+    office_contact = models.CharField(
+        _("telepon, surel, laman"), max_length=200, blank=True,
+        help_text=_("mis. Telepon (0389) 21001, bkpsdm@belukab.go.id"),
+    )  # fmt: skip
+    paper_size = models.CharField(
+        _("ukuran kertas"), max_length=2, choices=PaperSize.choices, default=PaperSize.A4
+    )
+    # {kind: pattern}; a kind without an entry uses DEFAULT_NUMBER_PATTERNS.
+    number_patterns = models.JSONField(_("pola nomor dokumen"), default=dict, blank=True)
 
     objects = InstansiQuerySet.as_manager()
 
@@ -70,6 +112,9 @@ class Instansi(models.Model):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def number_pattern(self, kind: str) -> str:
+        return (self.number_patterns or {}).get(kind) or DEFAULT_NUMBER_PATTERNS[kind]
 
 
 class UnitQuerySet(models.QuerySet):
@@ -458,3 +503,54 @@ class ActivationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee.nip} {self.created_at:%Y-%m-%d}"
+
+
+class DocumentSequence(models.Model):
+    """The last number issued for one kind of document of an instansi in one year. Its row is
+    the lock that serialises numbering (select_for_update)."""
+
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instansi", "kind", "year"], name="document_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instansi_id} {self.kind} {self.year}: {self.last}"
+
+
+class DocumentNumber(AppendOnly):
+    """A document number once issued: never changed, never given twice in an instansi."""
+
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("jenis dokumen"), max_length=12, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField()
+    number = models.CharField(_("nomor"), max_length=80)
+    # What the number was issued for ("signature:<code>", "export:<pk>", ...): asking again
+    # for the same thing gets the same number.
+    reference = models.CharField(max_length=80)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nomor dokumen")
+        verbose_name_plural = _("nomor dokumen")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["instansi", "number"], name="document_number_unique"),
+            models.UniqueConstraint(
+                fields=["instansi", "kind", "reference"], name="document_reference_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["instansi", "kind", "year", "seq"], name="document_seq_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,4 +1,4 @@
-"""PDF rendering with WeasyPrint, shared by certificates, recaps and discipline letters.
+"""HTML to PDF with WeasyPrint, shared by every document the portal issues (portal.documents).
 
 WeasyPrint is imported lazily (about half a second) and one FontConfiguration is reused for the
 life of the process: font discovery is the slow part of a first render.
@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import translation
 
 
 @functools.cache
@@ -22,13 +19,15 @@ def _font_config():
     return FontConfiguration()
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    """Render a template under templates/pdf/ to PDF bytes. Images load from disk, not HTTP."""
+def layout(html: str, *, pdf_variant: str | None = None):
+    """The laid-out WeasyPrint Document (pages counted before writing). Relative URLs and
+    images load from static/, never over HTTP."""
     from weasyprint import HTML
 
-    # Official documents are Indonesian whatever language the page that asked for them is in.
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=str(Path(settings.BASE_DIR) / "static")).write_pdf(
-        font_config=_font_config()
+    return HTML(string=html, base_url=str(Path(settings.BASE_DIR) / "static")).render(
+        font_config=_font_config(), pdf_variant=pdf_variant
     )
+
+
+def html_to_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
+    return layout(html, pdf_variant=pdf_variant).write_pdf(pdf_variant=pdf_variant)

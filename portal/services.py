@@ -269,3 +269,25 @@ def _values_from(
         row.phone,
         is_active,
     )
+
+
+@transaction.atomic
+def update_letterhead(*, instansi: Instansi, form, actor: User, request=None) -> Instansi:
+    """Save the letterhead form of the BKD: fields, number patterns, logo; audited."""
+    from django.core.files.base import ContentFile
+
+    instansi = form.save(commit=False)
+    instansi.number_patterns = form.patterns()
+    logo = form.cleaned_data.get("logo_file")
+    if logo:
+        extension = "jpg" if logo[:3] == b"\xff\xd8\xff" else "png"
+        instansi.logo.save(f"{instansi.code}.{extension}", ContentFile(logo), save=False)
+    elif form.cleaned_data.get("remove_logo"):
+        instansi.logo = ""
+    instansi.save()
+    audit.record(
+        "instansi.letterhead", actor=actor, instansi=instansi, target=instansi.name,
+        request=request, paper=instansi.paper_size, patterns=instansi.number_patterns,
+        logo="baru" if logo else ("dihapus" if form.cleaned_data.get("remove_logo") else "tetap"),
+    )  # fmt: skip
+    return instansi

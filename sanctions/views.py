@@ -7,16 +7,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal import documents, numbering
 from portal.access import role_required
 from portal.audit import record
 from portal.exports import Column, spreadsheet_response
 from portal.limits import max_body
-from portal.models import Employee, User
-from portal.pdf import render_pdf
+from portal.models import DocumentKind, Employee, User
 
 from . import services
 from .access import get_case_for, get_evidence_for
@@ -198,6 +198,7 @@ def evidence_download(request, pk: int, evidence_id: int):
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    # Re-rendered on each request (the case may have moved on), sealed each time.
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
@@ -237,10 +238,11 @@ def sk_pdf(request, pk: int):
     case = get_case_for(request.user, pk)
     if not hasattr(case, "decision"):
         raise Http404
-    # Official letters are in Indonesian whatever language the reader's browser asks for.
-    with translation.override("id"):
-        pdf = render_pdf("pdf/sanctions_sk.html", _pdf_context(case))
-    return _pdf_response(pdf, f"sk-hukdis-{case.pk}.pdf")
+    issued = documents.issue(
+        "pdf/sanctions_sk.html", _pdf_context(case), instansi=case.instansi,
+        number=case.decision.sk_number, reason=f"SK hukuman disiplin kasus #{case.pk}",
+    )  # fmt: skip
+    return _pdf_response(issued.pdf, f"sk-hukdis-{case.pk}.pdf")
 
 
 @require_GET
@@ -249,9 +251,17 @@ def bap_pdf(request, pk: int):
     case = get_case_for(request.user, pk)
     if case.examined_on is None:
         raise Http404
-    with translation.override("id"):
-        pdf = render_pdf("pdf/sanctions_bap.html", _pdf_context(case))
-    return _pdf_response(pdf, f"bap-{case.pk}.pdf")
+    # The seal is checked before a number is taken: no number is spent on a refused document.
+    documents.seals.get_seal(case.instansi)
+    number = numbering.allocate(
+        instansi=case.instansi, kind=DocumentKind.BAP, reference=f"case:{case.pk}",
+        when=timezone.now(),
+    ).number  # fmt: skip
+    issued = documents.issue(
+        "pdf/sanctions_bap.html", _pdf_context(case), instansi=case.instansi,
+        number=number, reason=f"Berita acara pemeriksaan kasus #{case.pk}",
+    )  # fmt: skip
+    return _pdf_response(issued.pdf, f"bap-{case.pk}.pdf")
 
 
 @require_GET

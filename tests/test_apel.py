@@ -15,8 +15,9 @@ from pledges.models import Apel, Signature
 from pledges.progress import apel_counts
 from pledges.services import close_apel, save_apel
 from portal.evidence import verify
-from portal.models import Unit
+from portal.models import DocumentKind, DocumentNumber, Unit
 from tests.conftest import login, make_employee, make_unit
+from tests.documents_helpers import layout_problems, read_pages
 from tests.pledges_helpers import make_campaign, make_signature
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,11 @@ def test_the_report_names_who_signed_during_it_and_who_not_at_all(hall, campaign
     assert "Guru Tidak Diundang" not in text
     during = text.split("Menandatangani selama apel")[1].split("Belum menandatangani")[0]
     assert "Staf Kecamatan 0" in during and "Staf Kecamatan 1" not in during
+    # On the instansi's letterhead, numbered once: asked again, the same number.
+    assert "PEMERINTAH" in text and "LAPORAN APEL IKRAR NETRALITAS ASN" in text
+    number = DocumentNumber.objects.get(kind=DocumentKind.APEL, reference=f"apel:{apel.pk}")
+    assert f"Nomor: {number.number}" in text and sekda_user.display_name in text
+    login(sekda_user).get(reverse("pledges:apel_report", args=[apel.pk]))
+    assert DocumentNumber.objects.filter(kind=DocumentKind.APEL).count() == 1
+    for page in read_pages(response.content):
+        assert layout_problems(page) == []

@@ -22,7 +22,7 @@ from pledges.models import (
 )
 from portal.audit import record
 from portal.evidence import AppendOnlyQuerySet, ImmutableRecord, append_only_models
-from portal.models import AuditEvent
+from portal.models import AuditEvent, DocumentNumber
 from sanctions.models import CaseEvent
 from tests.conftest import make_employee
 from tests.pledges_helpers import make_signature
@@ -40,6 +40,7 @@ KINDS = {
     Certificate: ("sha256", "0" * 64),
     PaperSheet: ("code", "PALSU"),
     PaperScan: ("sha256", "0" * 64),
+    DocumentNumber: ("number", "palsu"),
 }
 
 

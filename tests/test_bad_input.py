@@ -74,9 +74,9 @@ def test_a_decompression_bomb_is_refused_before_decoding(asn_user, campaign):
 def test_a_truncated_png_is_refused_even_after_a_pdf_was_rendered(asn_user, campaign, cut):
     from PIL import ImageFile
 
-    from portal.pdf import render_pdf
+    from portal.documents import render
 
-    render_pdf("pdf/pakta_recap.html", {"signed": [], "unsigned": []})
+    render("pdf/pakta_recap.html", {"signed": [], "unsigned": []}, instansi=campaign.instansi)
     assert ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint set it for the whole process
     png = drawn_png()
     response = login(asn_user).post(

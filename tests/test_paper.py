@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from pledges.models import PaperScan, PaperSheet, Signature
 from portal.evidence import verify
 from tests.conftest import login, make_employee
+from tests.documents_helpers import layout_problems, read_pages
 from tests.pledges_helpers import make_campaign, make_signature
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,9 @@ def test_the_camat_prints_a_sheet_of_those_who_have_not_signed(
     page = pypdfium2.PdfDocument(pdf)[0].render(scale=150 / 72).to_pil()
     decoded = {result.text for result in zxingcpp.read_barcodes(page)}
     assert f"http://testserver/kertas/{sheet.code}/" in decoded
+    assert "PEMERINTAH" in text  # the instansi's letterhead
+    for read in read_pages(pdf):
+        assert layout_problems(read) == []
 
 
 def test_ticked_signers_get_an_ikrar_on_paper_from_one_stored_scan(
@@ -128,7 +132,8 @@ def test_a_date_outside_the_campaign_or_in_the_future_is_refused(
 ):
     client = login(bkd_user)
     sheet = print_sheet(client, campaign, kecamatan)
-    for day in (campaign.opens_on - dt.timedelta(days=1), timezone.localdate() + dt.timedelta(1)):
+    tomorrow = timezone.localdate(timezone=campaign.instansi.tz) + dt.timedelta(days=1)
+    for day in (campaign.opens_on - dt.timedelta(days=1), tomorrow):
         response = record(client, sheet, school[:1], signed_on=day)
         assert (
             response.status_code == 400 and "Tanggal penandatanganan" in response.content.decode()

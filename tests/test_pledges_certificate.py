@@ -48,7 +48,7 @@ def test_the_pdf_reads_back_as_the_signed_document(employee, signature, cert):
     text = pdf_text(pdf)
     assert employee.name in text
     assert employee.nip_display in text
-    assert "Ikrar Netralitas ASN".upper() in text.upper()
+    assert "IKRAR NETRALITAS APARATUR SIPIL NEGARA" in text.upper()
     for point in ikrar_points():
         assert squash(point) in text
     assert "Atambua," in text and employee.instansi.name.upper() in text.upper()

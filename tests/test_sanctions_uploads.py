@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from sanctions.models import CaseEvent, Evidence, Stage
+from sanctions.models import CaseEvent, Evidence, ReportingBody, Stage
 from sanctions.uploads import MAX_BYTES
 from tests.conftest import login
 from tests.sanctions_helpers import make_case
@@ -121,7 +121,7 @@ def test_a_report_carries_several_evidence_files(bkd_user, employee):
         reverse("sanctions:create"),
         {
             "nip": employee.nip,
-            "reporting_body": 1,
+            "reporting_body": ReportingBody.objects.get(code="bawaslu").pk,
             "received_on": "2025-05-02",
             "violations": [ViolationType.objects.get(code="netral-kampanye").pk],
             "description": "Foto kampanye.",
@@ -142,7 +142,7 @@ def test_one_bad_file_among_several_stores_nothing(bkd_user, employee):
         reverse("sanctions:create"),
         {
             "nip": employee.nip,
-            "reporting_body": 1,
+            "reporting_body": ReportingBody.objects.get(code="bawaslu").pk,
             "received_on": "2025-05-02",
             "violations": [ViolationType.objects.get(code="netral-kampanye").pk],
             "description": "Foto kampanye.",

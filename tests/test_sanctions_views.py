@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from sanctions import services
-from sanctions.models import Case, Stage, ViolationType
+from sanctions.models import Case, ReportingBody, Stage, ViolationType
 from tests.conftest import login, make_employee, make_unit, read_csv
 from tests.sanctions_helpers import TODAY, decision_data, make_case, put_in_stage
 
@@ -104,7 +104,7 @@ def test_it_creates_a_case_with_an_identity_snapshot(bkd_user, employee):
         reverse("sanctions:create"),
         {
             "nip": employee.nip_display,
-            "reporting_body": 1,
+            "reporting_body": ReportingBody.objects.get(code="bawaslu").pk,
             "source_reference": "REK-12/BKN/2025",
             "received_on": "2025-05-02",
             "violations": [kampanye.pk],
@@ -136,7 +136,8 @@ def test_it_creates_a_case_with_an_identity_snapshot(bkd_user, employee):
 )
 def test_it_refuses_a_bad_report(bkd_user, employee, field, value, message):
     data = {
-        "nip": employee.nip, "reporting_body": 1, "received_on": "2025-05-02",
+        "nip": employee.nip, "received_on": "2025-05-02",
+        "reporting_body": ReportingBody.objects.get(code="bawaslu").pk,
         "violations": [ViolationType.objects.get(code="netral-kampanye").pk],
         "description": "x",
     }  # fmt: skip
@@ -152,7 +153,7 @@ def test_it_refuses_an_employee_of_another_instansi(bkd_user, other_asn_user):
         reverse("sanctions:create"),
         {
             "nip": other_asn_user.employee.nip,
-            "reporting_body": 1,
+            "reporting_body": ReportingBody.objects.get(code="bawaslu").pk,
             "received_on": "2025-05-02",
             "violations": [1],
             "description": "x",

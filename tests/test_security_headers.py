@@ -18,9 +18,10 @@ def test_every_page_carries_a_strict_content_security_policy(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_production_settings_pass_the_deploy_check_and_set_secure_cookies():
+def test_production_settings_pass_the_deploy_check_and_set_secure_cookies(tmp_path):
     env = {
         **os.environ,
+        "VAR_DIR": str(tmp_path),  # an empty database: no instansi whose seal could be missing
         "DEBUG": "0",
         "SECRET_KEY": "k" * 20 + "-production-like-secret-key-with-entropy-9f8e7d6c5b4a",
         "EVIDENCE_HMAC_KEY": "hmac-key-from-the-environment",

@@ -96,5 +96,5 @@ def test_asn_home(live_server, page: Page, instansi, asn_user):
     page.set_viewport_size(PHONE)
     log_in(page, base, asn_user.username)
     page.goto(f"{base}/")
-    expect(page.get_by_role("link", name="Tanda tangani", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Tanda tangani ikrar", exact=True)).to_be_visible()
     assert_accessible(page)

@@ -40,7 +40,7 @@ def test_the_demo_camat_signs_the_pakta(live_server, page: Page, instansi, kecam
     campaign = make_campaign(instansi)
     log_in(page, base, camat_user.username)
 
-    page.get_by_role("link", name="Pakta integritas unit", exact=True).click()
+    page.get_by_role("link", name="Pakta integritas", exact=True).click()
     expect(page).to_have_url(f"{base}/pakta/")
     page.get_by_role("link", name="Tanda tangani pakta integritas").click()
 

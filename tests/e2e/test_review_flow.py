@@ -66,7 +66,7 @@ def test_the_bkd_returns_a_signature_and_the_asn_signs_again(live_server, page: 
     log_in(page, base, asn_user.username)
     card = page.locator(".card").filter(has_text=campaign.title)
     expect(card).to_be_visible()
-    card.get_by_role("link", name="Tanda tangani", exact=True).click()
+    card.get_by_role("link", name="Tanda tangani ulang", exact=True).click()
 
     points = page.locator("input[type=checkbox][name^=point_]")
     expect(points).to_have_count(4)

@@ -31,7 +31,7 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 def open_signing_page(page: Page, base: str, username: str) -> None:
     log_in(page, base, username)
-    page.get_by_role("link", name="Tanda tangani", exact=True).click()
+    page.get_by_role("link", name="Tanda tangani ikrar", exact=True).click()
     expect(page.get_by_role("heading", name="Ikrar Netralitas ASN")).to_be_visible()
 
 
