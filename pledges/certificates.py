@@ -34,7 +34,9 @@ def qr_svg(url: str) -> str:
 
 
 def _image_data_uri(signature: Signature) -> str:
-    if not signature.image:
+    # On paper the ink is on the sheet; its scan (a PDF or a photo of a whole page) is linked
+    # from the verification page, not pasted into the certificate.
+    if not signature.image or signature.method == Signature.Method.PAPER:
         return ""
     with signature.image.open("rb") as fh:
         return documents.jpeg_data_uri(fh.read(), grey=True)
@@ -62,13 +64,33 @@ def certificate_context(signature: Signature) -> dict:
         else "Yang berikrar,",
         "points": campaign.points_for(main.kind),
         "closing": campaign.closing_for(main.kind),
-        "place_date": f"{instansi.place_name}, {dates.tanggal(main.signed_at, instansi.tz)}",
+        "place_date": f"{instansi.place_name}, "
+        + (
+            dates.tanggal(main.paper_scan.signed_on)
+            if main.paper_scan_id
+            else dates.tanggal(main.signed_at, instansi.tz)
+        ),  # fmt: skip
         "signed_at_local": dates.tanggal_jam(signature.signed_at, instansi.tz),
         "image": _image_data_uri(main),
         "witness": witness,
         "witness_image": _image_data_uri(witness) if witness else "",
         "qr": qr_image(url),
         "url": url,
+        "paper": _paper(main),
+    }
+
+
+def _paper(signature: Signature) -> dict | None:
+    """When and on which sheet an ikrar was signed in ink, and who recorded it."""
+    scan = signature.paper_scan if signature.paper_scan_id else None
+    if scan is None:
+        return None
+    tz = signature.instansi.tz
+    return {
+        "signed_on": dates.tanggal(scan.signed_on),
+        "sheet": scan.sheet.code_display,
+        "recorded_by": scan.recorded_by_name,
+        "recorded_at": dates.tanggal_jam(signature.signed_at, tz),
     }
 
 
@@ -118,9 +140,9 @@ def issue_certificate(signature_id: int) -> Certificate:
     existing = Certificate.objects.filter(signature_id=signature_id).first()
     if existing is not None:
         return existing
-    signature = Signature.objects.select_related("campaign", "instansi", "witnessed__campaign").get(
-        pk=signature_id
-    )
+    signature = Signature.objects.select_related(
+        "campaign", "instansi", "witnessed__campaign", "paper_scan__sheet"
+    ).get(pk=signature_id)
     instansi = signature.instansi
     # The seal is checked before a number is taken: no number is spent on a document that
     # cannot be issued.

@@ -14,10 +14,12 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
+from pledges.certificates import issue_certificate, verification_url
 from pledges.models import PaperScan, PaperSheet, Signature
+from portal import dates, seals
 from portal.evidence import verify
 from tests.conftest import login, make_employee
-from tests.documents_helpers import layout_problems, read_pages
+from tests.documents_helpers import layout_problems, read_pages, text_of
 from tests.pledges_helpers import make_campaign, make_signature
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +104,28 @@ def test_ticked_signers_get_an_ikrar_on_paper_from_one_stored_scan(
     served = client.get(reverse("pledges:signature_image", args=[signatures[0].code]))
     assert b"".join(served.streaming_content) == SCAN
     assert served["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("upload", ["pdf", "jpeg"])
+def test_the_certificate_says_signed_on_paper_that_day_and_who_recorded_it(
+    bkd_user, kecamatan, campaign, school, upload
+):
+    client = login(bkd_user)
+    sheet = print_sheet(client, campaign, kecamatan)
+    paper_day = timezone.localdate(timezone=campaign.instansi.tz) - dt.timedelta(days=2)
+    file = scan() if upload == "pdf" else scan(jpeg(), "foto.jpg")
+    record(client, sheet, school[:1], signed_on=paper_day, upload=file)
+    signature = Signature.objects.get(method="kertas")
+    pdf = issue_certificate(signature.pk).file.read()
+    text = text_of(pdf)
+    day = dates.tanggal(paper_day)
+    assert f"ditandatangani dengan tinta di atas kertas pada {day}" in text
+    assert sheet.code_display in text and bkd_user.display_name in text
+    assert f"Atambua, {day}" in text and "(tanda tangan basah di atas kertas)" in text
+    assert seals.validate(pdf).ok
+    (page,) = read_pages(pdf)
+    assert page.qr_texts == [verification_url(signature)]
+    assert layout_problems(page) == []
 
 
 def test_a_jpeg_scan_is_taken_too(bkd_user, kecamatan, campaign, school):
