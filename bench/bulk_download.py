@@ -114,12 +114,14 @@ def store_copies(signatures, pdf: bytes) -> None:
         for signature in signatures[start : start + SIGN_BATCH]:
             data = pdf + f"\n%bench {signature.code}\n".encode()
             certificate = Certificate(
-                signature=signature, sha256=hashlib.sha256(data).hexdigest(), size=len(data)
-            )
+                signature=signature, instansi_id=signature.instansi_id,
+                sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+            )  # fmt: skip
             certificate.file.save(f"{signature.code}.pdf", ContentFile(data), save=False)
             rows.append(certificate)
         with transaction.atomic():
-            Certificate.objects.bulk_create(rows)
+            for certificate in rows:  # each joins the instansi's certificate chain
+                certificate.append()
 
 
 # --- One build, in a child process ---------------------------------------------------------

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from pledges.views import asn_home
+from pledges.views_pakta import official_home
 from portal.access import role_required
 from portal.models import Employee, Instansi, Unit, User
 
@@ -17,6 +18,8 @@ def home(request):
     user = request.user
     if user.is_auditor:
         return auditor_home(request)
+    if user.is_official:
+        return official_home(request)
     if user.role in User.INSTANSI_ROLES:
         return instansi_home(request)
     if user.is_asn:

@@ -58,9 +58,14 @@ def get_headed_unit(user: User, pk: int) -> Unit:
     return get_object_or_404(Unit.objects.led_by(user).select_related("instansi"), pk=pk)
 
 
+def may_witness(user: User) -> bool:
+    """The Sekda (with a roster entry) and the serving regional head and deputy."""
+    return (user.is_sekda and bool(user.employee_id)) or user.is_official
+
+
 def get_pakta_to_witness(user: User, code: str) -> Signature:
-    """The Sekda countersigns the pakta of their own instansi."""
-    if not (user.is_sekda and user.employee_id):
+    """A pakta of the witness's own instansi."""
+    if not may_witness(user):
         raise Http404
     return get_object_or_404(
         Signature.objects.pakta()

@@ -155,12 +155,13 @@ def issue_certificate(signature_id: int) -> Certificate:
     ).number
     issued = render_certificate(signature, number)
     certificate = Certificate(
-        signature=signature, number=number, sha256=issued.sha256, size=len(issued.pdf)
-    )
+        signature=signature, instansi=instansi, number=number, sha256=issued.sha256,
+        size=len(issued.pdf),
+    )  # fmt: skip
     certificate.file.save(f"{signature.code}.pdf", ContentFile(issued.pdf), save=False)
     try:
         with transaction.atomic():
-            certificate.save()
+            certificate.append()
     except IntegrityError:
         # Another worker issued it first; theirs is the delivered one.
         certificate.file.delete(save=False)

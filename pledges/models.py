@@ -24,7 +24,15 @@ from portal.evidence import (
     file_sha256,
     sha256_hex,
 )
-from portal.models import NAME_MAX_LENGTH, Employee, EmployeeQuerySet, Instansi, Unit, User
+from portal.models import (
+    NAME_MAX_LENGTH,
+    Employee,
+    EmployeeQuerySet,
+    Instansi,
+    Official,
+    Unit,
+    User,
+)
 
 from . import national_texts
 
@@ -194,16 +202,24 @@ class Campaign(models.Model):
         return Signature.objects.ikrar().valid().filter(campaign=self, employee=OuterRef("pk"))
 
 
+def _signed_by(user: User) -> Q:
+    if getattr(user, "employee_id", None):
+        return Q(employee_id=user.employee_id)
+    if getattr(user, "official_id", None):
+        return Q(official_id=user.official_id)
+    return Q(pk__in=[])
+
+
 class SignatureQuerySet(AppendOnlyQuerySet):
     def own(self, user: User) -> SignatureQuerySet:
         """What the user signed themselves."""
-        return self.filter(employee_id=user.employee_id) if user.employee_id else self.none()
+        return self.filter(_signed_by(user))
 
     def downloadable_by(self, user: User) -> SignatureQuerySet:
         """Certificates go to their owner and to the BKD admins and Sekda of the instansi only."""
         if not user.is_authenticated:
             return self.none()
-        scopes = Q(employee_id=user.employee_id) if user.employee_id else Q(pk__in=[])
+        scopes = _signed_by(user)
         if user.role in User.DOCUMENT_ROLES:
             scopes |= Q(instansi_id=user.instansi_id)
         return self.filter(scopes)
@@ -255,7 +271,13 @@ class Signature(ChainedRecord):
     kind = models.CharField(_("jenis"), max_length=6, choices=Kind.choices)
     instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures")
-    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="signatures")
+    # Who signed: an employee, or (only as the witness of a pakta) a regional head or deputy.
+    employee = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
+    )
+    official = models.ForeignKey(
+        Official, on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="signatures")
     witnessed = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="witnesses"
@@ -311,6 +333,15 @@ class Signature(ChainedRecord):
             models.UniqueConstraint(
                 fields=["employee", "submission_key"], name="one_signature_per_submission"
             ),
+            models.UniqueConstraint(
+                fields=["official", "submission_key"],
+                name="one_signature_per_submission_official",
+            ),
+            models.CheckConstraint(
+                condition=Q(employee__isnull=False, official__isnull=True)
+                | Q(kind="saksi", employee__isnull=True, official__isnull=False),
+                name="signed_by_an_employee_or_an_official_witness",
+            ),
         ]
         indexes = [
             models.Index(fields=["campaign", "kind", "status"], name="signature_campaign_idx"),
@@ -340,6 +371,10 @@ class Signature(ChainedRecord):
     @property
     def is_valid(self) -> bool:
         return self.effective_status in self.VALID_STATUSES
+
+    @property
+    def signer(self) -> Employee | Official:
+        return self.employee if self.employee_id else self.official
 
     def current_document(self) -> Signature:
         """The signature whose PDF is the pakta as it now stands: a countersigned pakta is
@@ -456,6 +491,8 @@ CREATE TRIGGER {table}_status BEFORE INSERT OR UPDATE OF status ON {table}
             "user_agent": self.user_agent,
         }
         # Added only when present, so records made before these existed keep their hashes.
+        if self.official_id:
+            data["official"] = self.official_id
         if self.apel_id:
             data["apel"] = self.apel_id
         if self.paper_scan_id:
@@ -508,31 +545,73 @@ class ReviewEvent(ChainedRecord):
         }
 
 
-class Certificate(AppendOnly):
+class Certificate(ChainedRecord):
     """The delivered PDF of a signature: numbered, rendered once, sealed, stored, and the
-    SHA-256 of the sealed bytes kept.
+    SHA-256 of the sealed bytes recorded in the instansi's certificate chain, so neither the
+    file nor its hash can be swapped without verify_chain --files naming it.
 
     WeasyPrint output is not byte-reproducible across versions, so verification compares an
     uploaded PDF with this stored hash and never re-renders.
     """
 
+    chain_prefix = "certificate"
+
     signature = models.OneToOneField(
         Signature, on_delete=models.PROTECT, related_name="certificate"
     )
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to="certificates/%Y/%m/")
     # The document number printed on it (empty on certificates issued before numbering).
     number = models.CharField(_("nomor dokumen"), max_length=80, blank=True)
     # Of the sealed bytes as delivered.
     sha256 = models.CharField(max_length=64, unique=True)
     size = models.PositiveIntegerField()
-    rendered_at = models.DateTimeField(auto_now_add=True)
+    # Set before the record is hashed (auto_now_add would fill it only at insert).
+    rendered_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(ChainedRecord.Meta):
         verbose_name = _("sertifikat")
         verbose_name_plural = _("sertifikat")
 
     def __str__(self) -> str:
         return f"Sertifikat {self.signature.code_display}"
+
+    @classmethod
+    def chain_queryset(cls):
+        return cls.objects.select_related("signature")
+
+    def payload(self) -> dict[str, Any]:
+        return certificate_payload(
+            signature_code=self.signature.code, number=self.number, sha256=self.sha256,
+            size=self.size, file=self.file.name, rendered_at=self.rendered_at,
+        )  # fmt: skip
+
+    @classmethod
+    def check_files(cls, chains: list[str]) -> tuple[int, list[str]]:
+        """Each stored PDF against the hash its chained record carries."""
+        rows = cls.objects.filter(chain__in=chains).select_related("signature")
+        checked, problems = 0, []
+        for certificate in rows.order_by("chain", "seq").iterator(2000):
+            checked += 1
+            digest = file_sha256(certificate.file)
+            if digest != certificate.sha256:
+                state = "hilang" if digest is None else "berubah"
+                problems.append(f"sertifikat {certificate.signature.code_display} {state}")
+        return checked, problems
+
+
+def certificate_payload(*, signature_code: str, number: str, sha256: str, size: int, file: str,
+                        rendered_at: dt.datetime) -> dict[str, Any]:  # fmt: skip
+    """What a certificate's chained record hashes; pledges migration 0013 chains the
+    certificates issued before with it."""
+    return {
+        "signature": signature_code,
+        "number": number,
+        "sha256": sha256,
+        "size": size,
+        "file": file,
+        "rendered_at": rendered_at,
+    }
 
 
 class Reminder(models.Model):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from portal import codes, dates
 from portal.audit import client_ip, record
-from portal.models import Employee, Unit
+from portal.models import Employee, Official, Unit
 from portal.names import same_name
 from portal.uploads import check_upload
 
@@ -84,7 +84,7 @@ def append_signature(
     *,
     kind: str,
     campaign: Campaign,
-    employee: Employee,
+    signer: Employee | Official,
     unit: Unit,
     data: SignatureInput,
     identity: dict,
@@ -96,12 +96,14 @@ def append_signature(
     Raises ValidationError for bad input and AlreadySigned when a valid one exists; in both
     cases nothing is written.
     """
-    if not employee.is_active:
+    if not signer.is_active:
         raise ValidationError(
             _(
                 "Anda tercatat tidak aktif di daftar pegawai sehingga tidak dapat "
                 "menandatangani. Hubungi admin BKD bila data ini keliru."
             )
+            if isinstance(signer, Employee)
+            else _("Anda tercatat sudah tidak menjabat sehingga tidak dapat menandatangani.")
         )
     image = _check(campaign, kind, data, identity["name"], on_paper=paper_scan is not None)
     now = timezone.now()
@@ -110,7 +112,8 @@ def append_signature(
         kind=kind,
         instansi_id=campaign.instansi_id,
         campaign=campaign,
-        employee=employee,
+        employee=signer if isinstance(signer, Employee) else None,
+        official=signer if isinstance(signer, Official) else None,
         unit=unit,
         witnessed=witnessed,
         identity=identity,
@@ -187,7 +190,7 @@ def sign_ikrar(*, employee: Employee, campaign: Campaign, data: SignatureInput) 
     return append_signature(
         kind=Signature.Kind.IKRAR,
         campaign=campaign,
-        employee=employee,
+        signer=employee,
         unit=employee.unit,
         data=data,
         identity=employee.snapshot(),
@@ -302,21 +305,25 @@ def sign_pakta(*, employee: Employee, unit: Unit, campaign: Campaign, data: Sign
     return append_signature(
         kind=Signature.Kind.PAKTA,
         campaign=campaign,
-        employee=employee,
+        signer=employee,
         unit=unit,
         data=data,
         identity=head_identity(employee, unit),
     )
 
 
-def sign_witness(*, employee: Employee, pakta: Signature, data: SignatureInput) -> Signature:
-    """The Sekda (or the regional head, where listed) countersigns a valid pakta."""
+def sign_witness(
+    *, signer: Employee | Official, pakta: Signature, data: SignatureInput
+) -> Signature:
+    """The Sekda, or the regional head or deputy, countersigns a valid pakta."""
     if not pakta.is_valid or pakta.kind != Signature.Kind.PAKTA:
         raise ValidationError(_("Pakta ini tidak berlaku lagi sehingga tidak dapat disaksikan."))
-    if pakta.employee_id == employee.pk:
+    if isinstance(signer, Employee) and pakta.employee_id == signer.pk:
         raise ValidationError(_("Anda tidak dapat menjadi saksi atas pakta Anda sendiri."))
+    if signer.instansi_id != pakta.instansi_id:
+        raise PermissionDenied
     identity = {
-        **employee.snapshot(),
+        **signer.snapshot(),
         "unit": pakta.unit.name,
         "unit_id": str(pakta.unit_id),
         "witness_of": pakta.code,
@@ -324,7 +331,7 @@ def sign_witness(*, employee: Employee, pakta: Signature, data: SignatureInput) 
     return append_signature(
         kind=Signature.Kind.WITNESS,
         campaign=pakta.campaign,
-        employee=employee,
+        signer=signer,
         unit=pakta.unit,
         data=data,
         identity=identity,
@@ -446,7 +453,7 @@ def review(*, signature: Signature, action: str, reason: str, actor, request=Non
             signature=locked.code,
             reason=reason,
         )
-        if action == ReviewEvent.Action.RETURN and locked.employee.email:
+        if action == ReviewEvent.Action.RETURN and locked.signer.email:
             transaction.on_commit(lambda: _mail_returned(locked, reason))
     signature.status = locked.status
     return event
@@ -457,15 +464,18 @@ def _mail_returned(signature: Signature, reason: str) -> None:
 
     from portal.accounts import send_email_task, templated_email
 
-    link = settings.SITE_URL + (
-        reverse("pledges:sign", args=[signature.campaign_id])
-        if signature.kind == Signature.Kind.IKRAR
-        else reverse("pledges:pakta_home")
-    )
+    again = {
+        Signature.Kind.IKRAR: reverse("pledges:sign", args=[signature.campaign_id]),
+        Signature.Kind.PAKTA: reverse("pledges:pakta_home"),
+        Signature.Kind.WITNESS: reverse("pledges:sign_witness", args=[signature.witnessed.code])
+        if signature.witnessed_id
+        else "",
+    }
+    link = settings.SITE_URL + again[signature.kind]
     message = templated_email(
         "emails/returned",
         {"signature": signature, "reason": reason, "link": link, "site_url": settings.SITE_URL},
-        [signature.employee.email],
+        [signature.signer.email],
     )
     html = message.alternatives[0][0] if message.alternatives else ""
     send_email_task.enqueue(subject=message.subject, text=message.body, html=html,
@@ -586,7 +596,7 @@ def record_paper_signatures(
                 continue
             try:
                 result.recorded.append(append_signature(
-                    kind=Signature.Kind.IKRAR, campaign=campaign, employee=employee,
+                    kind=Signature.Kind.IKRAR, campaign=campaign, signer=employee,
                     unit=employee.unit, data=data, identity=employee.snapshot(),
                     paper_scan=scan,
                 ))  # fmt: skip

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import Signature
+from .models import Certificate, Signature
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,11 @@ class Attestation:
         return Signature.Status(self.status).label
 
 
-def attest(signature: Signature) -> Attestation:
+def attest(signature: Signature, certificate: Certificate | None = None) -> Attestation:
+    """`certificate`: the delivered PDF an uploaded file matched; its chained record must hold
+    too (a swapped file and hash do not)."""
     status = signature.status_from_reviews()
-    intact = signature.is_intact()
+    intact = signature.is_intact() and (certificate is None or certificate.is_intact())
     if signature.kind != Signature.Kind.WITNESS:
         return Attestation(signature, status, intact)
     pakta = signature.witnessed

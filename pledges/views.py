@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import limits, seals
-from portal.access import asn_required, role_required
+from portal.access import asn_required, role_required, signer_required
 from portal.audit import client_ip
 from portal.limits import UPLOAD_OVERHEAD, max_body, public_rate
 from portal.models import User
@@ -100,7 +100,7 @@ def signing_flow(request, campaign: Campaign, page: SigningPage, **context):
         request.POST or None,
         campaign=campaign,
         points=campaign.points_for(page.kind),
-        signer=request.user.employee.name,
+        signer=request.user.signer.name,
     )
     if request.method == "POST" and form.is_valid():
         data = services.SignatureInput(
@@ -131,7 +131,7 @@ def signing_flow(request, campaign: Campaign, page: SigningPage, **context):
         "pledges/sign.html",
         {
             "campaign": campaign,
-            "employee": request.user.employee,
+            "employee": request.user.signer,
             "form": form,
             "page": page,
             "closing": campaign.closing_for(page.kind),
@@ -181,7 +181,7 @@ def sign(request, pk: int):
     return signing_flow(request, campaign, page)
 
 
-@asn_required
+@signer_required
 @require_GET
 def signed(request, code: str):
     signature = get_own_signature(request.user, code)
@@ -276,7 +276,7 @@ def verify_pdf(request):
             "code_form": CodeForm(),
             "pdf_form": form,
             "certificate": certificate,
-            "attestation": attest(certificate.signature) if certificate else None,
+            "attestation": attest(certificate.signature, certificate) if certificate else None,
             "seal": seal,
             # Seal times in the issuing instansi's zone when the document is known.
             "seal_tz": certificate.signature.instansi.tz

@@ -74,7 +74,7 @@ def review_detail(request, code: str):
             messages.info(request, _("Tidak ada lagi tanda tangan yang menunggu telaah di sini."))
             return redirect(_with_query(reverse("pledges:review_queue"), query))
         return redirect(_with_query(reverse("pledges:review_detail", args=[following.code]), query))
-    current = signature.employee.snapshot()
+    current = signature.signer.snapshot()
     differences = {key for key, value in signature.identity.items()
                    if key in current and current[key] != value}  # fmt: skip
     return render(

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.access import asn_required, get_unit_for, role_required
+from portal.access import asn_required, get_unit_for, role_required, signer_required
 from portal.models import Employee, Unit, User
 
 from . import services, work
@@ -34,6 +34,25 @@ SORTS = {
     "pakta": "pakta_signed_at",
     "ikrar": "ratio",
 }
+
+
+@require_GET
+def official_home(request):
+    """A regional head's or deputy's work: the pakta waiting for a witness, and those they
+    have countersigned."""
+    if not request.user.is_official:
+        raise PermissionDenied
+    return render(
+        request,
+        "pledges/home_official.html",
+        {
+            "official": request.user.official,
+            "summary": work.pakta_summary(request.user),
+            "witnessed": Signature.objects.own(request.user)
+            .select_related("witnessed__unit", "campaign")
+            .order_by("-signed_at"),
+        },
+    )
 
 
 @asn_required
@@ -68,17 +87,17 @@ def sign_pakta(request, pk: int, unit_id: int):
     return signing_flow(request, campaign, page, unit=unit)
 
 
-@asn_required
+@signer_required
 @require_http_methods(["GET", "POST"])
 def sign_witness(request, code: str):
     pakta = get_pakta_to_witness(request.user, code)
-    employee = request.user.employee
+    signer = request.user.signer
     page = SigningPage(
         kind=Signature.Kind.WITNESS,
         title=_("Saksi Pakta Integritas"),
         intro=_("Sebagai saksi, saya mengetahui pakta integritas berikut (centang setiap butir):"),
         submit=_("Tanda tangani sebagai saksi"),
-        sign=lambda data: services.sign_witness(employee=employee, pakta=pakta, data=data),
+        sign=lambda data: services.sign_witness(signer=signer, pakta=pakta, data=data),
         existing=pakta.witnesses.valid().first,
     )
     return signing_flow(request, pakta.campaign, page, pakta=pakta)

@@ -38,6 +38,18 @@ def asn_required(view: Callable) -> Callable:
     return wrapped
 
 
+def signer_required(view: Callable) -> Callable:
+    """An ASN, or a regional head or deputy (who signs only as a witness)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if getattr(request.user, "signer", None) is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def get_unit_for(user: User, pk: int) -> Unit:
     return get_object_or_404(
         Unit.objects.visible_to(user).select_related("instansi", "head"), pk=pk

@@ -176,6 +176,21 @@ def activation_message(
     return templated_email("emails/activation", context, [employee.email], connection=connection)
 
 
+def send_official_activation(user: User) -> None:
+    """A regional head's or deputy's activation link, rendered now and sent by a task."""
+    official = user.official
+    message = templated_email(
+        "emails/official_activation",
+        {"official": official, "username": user.username, "link": activation_link(user),
+         "site_url": settings.SITE_URL,
+         "valid_days": settings.PASSWORD_RESET_TIMEOUT // 86400},
+        [official.email],
+    )  # fmt: skip
+    html = message.alternatives[0][0] if message.alternatives else ""
+    send_email_task.enqueue(subject=message.subject, text=message.body, html=html,
+                            to=message.to)  # fmt: skip
+
+
 def templated_email(
     prefix: str, context: dict, to: list[str], *, connection=None
 ) -> mail.EmailMultiAlternatives:

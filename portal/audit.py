@@ -91,6 +91,9 @@ register_actions(
         "account.activation_letters": _("Surat aktivasi dicetak"),
         "roster.import": _("Daftar pegawai diimpor"),
         "unit.head": _("Kepala unit dicatat"),
+        "official.add": _("Kepala/wakil kepala daerah dicatat"),
+        "official.end": _("Masa jabatan kepala/wakil kepala daerah berakhir"),
+        "official.invite": _("Tautan aktivasi kepala/wakil kepala daerah dikirim ulang"),
         "instansi.letterhead": _("Kop surat dan pola nomor diubah"),
     }
 )

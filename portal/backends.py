@@ -21,4 +21,6 @@ class UserBackend(ModelBackend):
         valid evidence); an open session ends at its next request."""
         if not super().user_can_authenticate(user):
             return False
+        if user.official_id is not None and not user.official.is_active:
+            return False  # a regional head whose term ended
         return user.employee_id is None or user.employee.is_active

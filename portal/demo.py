@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .models import Employee, Instansi, Unit, User
+from .models import Employee, Instansi, Official, Unit, User
 
 DEMO_PASSWORD = "netral-2024"  # noqa: S105 - printed for the demo on purpose
 
@@ -143,6 +143,14 @@ class NipFactory:
             if nip not in self.seen:
                 self.seen.add(nip)
                 return nip
+
+
+REGIONAL_HEADS = {
+    "belu": "Dr. Markus Nahak Bere, M.Si.",
+    "kupang": "Ir. Yosef Lerik Manafe, M.T.",
+    "manggarai": "Drs. Kristianus Ndahur, M.Si.",
+    "sukamara": "H. Ahmad Darmawan, S.E., M.M.",
+}
 
 
 @dataclass
@@ -307,6 +315,20 @@ def _region_logins(instansi: Instansi) -> list[DemoLogin]:
         )  # fmt: skip
         _set_password(user)
         logins.append(DemoLogin(label, user.username, instansi.name))
+    # The regional head witnesses pakta with a login of their own (no NIP). Fictional names.
+    region = instansi.name.split(" ", 2)[-1]
+    head, _ = Official.objects.get_or_create(
+        instansi=instansi, office=Official.Office.HEAD, is_active=True,
+        defaults={"name": REGIONAL_HEADS[instansi.code], "title": f"{instansi.head_title} {region}",
+                  "email": f"{instansi.head_title.lower().replace(' ', '')}@{code}.example.go.id"},
+    )  # fmt: skip
+    user, _ = User.objects.get_or_create(
+        username=f"{instansi.head_title.lower().replace(' ', '')}.{code}",
+        defaults={"role": User.Role.OFFICIAL, "instansi": instansi, "official": head,
+                  "email": head.email},
+    )  # fmt: skip
+    _set_password(user)
+    logins.append(DemoLogin(instansi.head_title, user.username, head.title))
     camat_unit = (
         Unit.objects.filter(instansi=instansi, kind=Unit.Kind.KECAMATAN).order_by("pk").first()
     )

@@ -282,6 +282,21 @@ def install_guard(schema_editor, model: type[models.Model], mutable: tuple[str, 
     _guard(schema_editor.connection, model, mutable)
 
 
+def lift_guard(schema_editor, table: str) -> None:
+    """For a migration that must fill new columns of rows already guarded: drop the table's
+    triggers; post_migrate (install_guards) puts them back over the new columns."""
+    statements = (
+        [f"DROP TRIGGER IF EXISTS {table}_guard ON {table}"]
+        if schema_editor.connection.vendor == "postgresql"
+        else [
+            f"DROP TRIGGER IF EXISTS {table}_no_update",
+            f"DROP TRIGGER IF EXISTS {table}_no_delete",
+        ]
+    )
+    for statement in statements:
+        schema_editor.execute(statement)
+
+
 def _guard(connection, model: type[models.Model], mutable: tuple[str, ...]) -> None:
     columns = [f.column for f in model._meta.concrete_fields]
     postgres, sqlite = guard_sql(model._meta.db_table, columns, mutable)

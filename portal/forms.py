@@ -2,11 +2,12 @@ import io
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import nip as nip_mod
 from . import numbering, roster
-from .models import DEFAULT_NUMBER_PATTERNS, DocumentKind, Employee, Instansi, Unit, User
+from .models import DEFAULT_NUMBER_PATTERNS, DocumentKind, Employee, Instansi, Official, Unit, User
 
 LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_PIXELS = 2000
@@ -45,22 +46,32 @@ class LoginForm(AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError as exc:
-            if exc.code == "invalid_login" and self._is_inactive_employee():
-                # Only with the right password: the message must not tell who exists.
-                raise forms.ValidationError(
-                    _(
-                        "Anda tercatat tidak aktif di daftar pegawai sehingga tidak dapat masuk. "
-                        "Hubungi admin BKD bila data ini keliru."
-                    ),
-                    code="inactive",
-                ) from None
+            message = self._inactive_message() if exc.code == "invalid_login" else None
+            if message:
+                raise forms.ValidationError(message, code="inactive") from None
             raise
 
-    def _is_inactive_employee(self) -> bool:
+    def _inactive_message(self) -> str | None:
+        """Why a right password still cannot log in; only with the right password, so the
+        message never tells who exists."""
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
-        user = User.objects.filter(username=username, employee__is_active=False).first()
-        return bool(user and password and user.check_password(password))
+        user = (
+            User.objects.filter(username=username)
+            .filter(Q(employee__is_active=False) | Q(official__is_active=False))
+            .first()
+        )
+        if not (user and password and user.check_password(password)):
+            return None
+        if user.official_id:
+            return _(
+                "Akun ini milik kepala/wakil kepala daerah yang tercatat sudah tidak menjabat. "
+                "Hubungi admin BKD bila data ini keliru."
+            )
+        return _(
+            "Anda tercatat tidak aktif di daftar pegawai sehingga tidak dapat masuk. "
+            "Hubungi admin BKD bila data ini keliru."
+        )
 
 
 class RosterUploadForm(forms.Form):
@@ -184,3 +195,44 @@ class LetterheadForm(forms.ModelForm):
             for kind in DocumentKind
             if self.cleaned_data[f"pattern_{kind.value}"] != DEFAULT_NUMBER_PATTERNS[kind]
         }
+
+
+class OfficialForm(forms.ModelForm):
+    """A regional head or deputy, with the user name they will log in with."""
+
+    username = forms.RegexField(
+        label=_("Nama pengguna untuk masuk"),
+        regex=r"^[a-z0-9][a-z0-9._-]{2,39}$",
+        error_messages={
+            "invalid": _("3-40 huruf kecil, angka, titik, - atau _ (mis. bupati.belu).")
+        },
+        help_text=_("mis. bupati.belu; dipakai untuk masuk, bersama kata sandi yang dibuatnya."),
+    )
+
+    class Meta:
+        model = Official
+        fields = ["office", "name", "title", "email"]
+
+    def __init__(self, *args, instansi: Instansi, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.instansi = instansi
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _("Tautan aktivasi akun dikirim ke alamat ini.")
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Nama pengguna ini sudah dipakai."))
+        return username
+
+    def clean(self) -> dict:
+        data = super().clean()
+        office = data.get("office")
+        serving = Official.objects.filter(instansi=self.instance.instansi, office=office,
+                                          is_active=True)  # fmt: skip
+        if office and serving.exists():
+            self.add_error("office", _(
+                "Masih ada %(office)s yang tercatat menjabat. Tandai dulu masa jabatannya "
+                "berakhir."
+            ) % {"office": Official.Office(office).label.lower()})  # fmt: skip
+        return data

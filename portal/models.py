@@ -330,12 +330,61 @@ class Employee(models.Model):
         }
 
 
+class Official(models.Model):
+    """A regional head or deputy (gubernur, bupati, wali kota and their wakil): a political
+    official, not an ASN, so no NIP and no roster row. They countersign the pakta of the
+    instansi's units, with a login of their own that the BKD sets up."""
+
+    class Office(models.TextChoices):
+        HEAD = "kepala", _("Kepala daerah")
+        DEPUTY = "wakil", _("Wakil kepala daerah")
+
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="officials")
+    office = models.CharField(_("kedudukan"), max_length=6, choices=Office.choices)
+    name = models.CharField(_("nama lengkap dengan gelar"), max_length=NAME_MAX_LENGTH)
+    title = models.CharField(
+        _("sebutan jabatan"),
+        max_length=120,
+        help_text=_("mis. Bupati Belu, Wakil Wali Kota Kupang"),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(_("masih menjabat"), default=True)
+
+    class Meta:
+        verbose_name = _("kepala/wakil kepala daerah")
+        verbose_name_plural = _("kepala/wakil kepala daerah")
+        ordering = ["office", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instansi", "office"], condition=Q(is_active=True),
+                name="one_serving_official_per_office",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.title})"
+
+    def snapshot(self) -> dict[str, str]:
+        """The identity frozen into a witness signature: no NIP, the office's title."""
+        return {
+            "kind": "PEJABAT",
+            "nip": "",
+            "name": self.name,
+            "pangkat_golongan": "",
+            "jabatan": self.title,
+            "official": self.get_office_display(),
+            "instansi": self.instansi.name,
+        }
+
+
 class PortalUserManager(UserManager):
     def for_request(self):
         """The logged-in user with what every page asks of it, in one query instead of four.
         (is_unit_head stays a query of its own: as an EXISTS annotation it costs more to
         compile on every request than it saves on the pages that show it.)"""
-        return self.select_related("instansi", "employee__unit", "employee__instansi")
+        return self.select_related(
+            "instansi", "employee__unit", "employee__instansi", "official__instansi"
+        )
 
 
 class User(AbstractUser):
@@ -347,6 +396,7 @@ class User(AbstractUser):
         SEKDA = "sekda", _("Sekretaris Daerah")
         INSPEKTORAT = "inspektorat", _("Inspektorat")
         AUDITOR = "auditor", _("Auditor nasional")
+        OFFICIAL = "pejabat", _("Kepala/wakil kepala daerah")
 
     # Every role set is defined here, once; views, QuerySets and tests use these names.
     INSTANSI_ROLES = (Role.BKD, Role.SEKDA, Role.INSPEKTORAT)
@@ -375,6 +425,14 @@ class User(AbstractUser):
         blank=True,
         related_name="user",
     )
+    official = models.OneToOneField(
+        Official,
+        verbose_name=_("kepala/wakil kepala daerah"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user",
+    )
 
     objects = PortalUserManager()
 
@@ -395,7 +453,14 @@ class User(AbstractUser):
     def display_name(self) -> str:
         if self.employee_id:
             return self.employee.name
+        if self.official_id:
+            return self.official.name
         return self.get_full_name() or self.username
+
+    @property
+    def signer(self) -> Employee | Official | None:
+        """Who signs when this user signs: their roster entry, or the regional head's office."""
+        return self.employee if self.employee_id else self.official if self.official_id else None
 
     @property
     def is_bkd(self) -> bool:
@@ -412,6 +477,10 @@ class User(AbstractUser):
     @property
     def is_auditor(self) -> bool:
         return self.role == self.Role.AUDITOR
+
+    @property
+    def is_official(self) -> bool:
+        return self.role == self.Role.OFFICIAL and self.official_id is not None
 
     @property
     def is_asn(self) -> bool:

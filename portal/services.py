@@ -8,8 +8,8 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import audit, roster
-from .models import Employee, Instansi, Unit, User
+from . import accounts, audit, roster
+from .models import Employee, Instansi, Official, Unit, User
 from .roster import BATCH_SIZE, RosterRow, RowError, guess_unit_kind, same_text, unit_key
 
 # Fields the roster file owns; everything else on Employee (user links, unit headship) is kept.
@@ -291,3 +291,33 @@ def update_letterhead(*, instansi: Instansi, form, actor: User, request=None) ->
         logo="baru" if logo else ("dihapus" if form.cleaned_data.get("remove_logo") else "tetap"),
     )  # fmt: skip
     return instansi
+
+
+@transaction.atomic
+def add_official(*, form, actor: User, request=None) -> Official:
+    """A regional head or deputy and their login (no password until they activate it)."""
+    official = form.save()
+    user = User(username=form.cleaned_data["username"], role=User.Role.OFFICIAL,
+                instansi=official.instansi, official=official, email=official.email,
+                first_name=official.name[:150])  # fmt: skip
+    user.set_unusable_password()
+    user.save()
+    audit.record("official.add", actor=actor, instansi=official.instansi, target=official,
+                 request=request, office=official.office, username=user.username)  # fmt: skip
+    transaction.on_commit(lambda: accounts.send_official_activation(user))
+    return official
+
+
+@transaction.atomic
+def end_official_term(*, official: Official, actor: User, request=None) -> None:
+    """No more login or signing; the pakta they witnessed stay valid evidence."""
+    official.is_active = False
+    official.save(update_fields=["is_active"])
+    audit.record("official.end", actor=actor, instansi=official.instansi, target=official,
+                 request=request)  # fmt: skip
+
+
+def resend_official_activation(*, official: Official, actor: User, request=None) -> None:
+    audit.record("official.invite", actor=actor, instansi=official.instansi, target=official,
+                 request=request)  # fmt: skip
+    accounts.send_official_activation(official.user)

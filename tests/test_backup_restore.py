@@ -61,3 +61,5 @@ def test_it_restores_a_dump_whose_chains_and_certificates_verify(unit, restored_
     assert result.returncode == 0, result.stdout + result.stderr
     assert "OK     belu         tanda tangan: 3 catatan" in result.stdout
     assert "OK     berkas tanda tangan: 3 berkas" in result.stdout
+    assert "OK     belu         sertifikat: 3 catatan" in result.stdout
+    assert "OK     berkas sertifikat: 3 berkas" in result.stdout

@@ -20,8 +20,10 @@ def test_seed_demo_builds_the_four_regions_and_is_idempotent(capsys):
         "manggarai",
         "sukamara",
     }
-    for username in ("bkd.belu", "sekda.kupang", "inspektorat.manggarai", "auditor", "admin"):
+    for username in ("bkd.belu", "sekda.kupang", "inspektorat.manggarai", "auditor", "admin",
+                     "bupati.belu", "walikota.kupang"):  # fmt: skip
         assert username in out and User.objects.filter(username=username).exists()
+    assert User.objects.get(username="walikota.kupang").official.title == "Wali Kota Kupang"
     assert Instansi.objects.get(code="sukamara").time_zone == "Asia/Jakarta"
     assert Instansi.objects.get(code="belu").time_zone == "Asia/Makassar"
     template = Campaign.objects.national_templates().first()
@@ -47,6 +49,7 @@ def test_seed_demo_builds_the_four_regions_and_is_idempotent(capsys):
     assert count > 100
     call_command("seed_demo")
     assert Signature.objects.count() == count and Instansi.objects.count() == 4
+    assert User.objects.filter(role="pejabat").count() == 4
 
 
 def test_the_demo_sekda_is_a_believable_senior_official():

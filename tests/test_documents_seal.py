@@ -38,7 +38,7 @@ def issued(instansi, employee, camat_user, kecamatan, sekda_user, bkd_user):
     sekda = make_employee(setda, "Drs. Agustinus Nahak", jabatan="Sekretaris Daerah")
     pakta = sign_pakta(employee=camat_user.employee, unit=kecamatan, campaign=campaign,
                        data=drawn_input())  # fmt: skip
-    witness = sign_witness(employee=sekda, pakta=pakta, data=drawn_input())
+    witness = sign_witness(signer=sekda, pakta=pakta, data=drawn_input())
     export = BulkExport.objects.create(
         instansi=instansi, campaign=campaign, kind=BulkExport.Kind.PAKTA_ZIP, created_by=bkd_user
     )

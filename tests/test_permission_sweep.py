@@ -21,15 +21,17 @@ from pledges.services import (
     save_apel,
     sign_pakta,
 )
-from portal.models import Unit
+from portal.models import Official, Unit, User
 from sanctions.models import Evidence, Stage
-from tests.conftest import login, make_employee, make_unit
+from tests.conftest import login, make_employee, make_unit, make_user
 from tests.pledges_helpers import data_url, drawn_png, make_campaign, make_signature
 from tests.sanctions_helpers import make_case, put_in_stage
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "asn", "head", "bkd", "sekda", "inspektorat", "auditor", "other"]
+PERSONAS = [
+    "anonymous", "asn", "head", "bkd", "sekda", "inspektorat", "auditor", "official", "other",
+]  # fmt: skip
 ASN = {"asn", "head", "sekda"}  # the Sekda is an ASN too: head of the Sekretariat Daerah
 AUTHENTICATED = set(PERSONAS) - {"anonymous"}
 EVERYONE = set(PERSONAS)
@@ -50,6 +52,9 @@ MATRIX = {
     "portal:roster_template": ("get", "fmt", BKD),
     "portal:audit_log": ("get", None, BKD),
     "portal:unit_head": ("get", "unit", {"bkd"}),
+    "portal:officials": ("get", None, BKD),
+    "portal:official_end": ("post", "official", {"bkd"}),
+    "portal:official_invite": ("post", "official", {"bkd"}),
     "documents:letterhead": ("get", None, BKD),
     "documents:letterhead_logo": ("get", None, BKD),
     "documents:letterhead_preview": ("get", None, BKD),
@@ -80,7 +85,7 @@ MATRIX = {
     "pledges:pakta_recap_latest": ("get", None, {"bkd", "sekda", "other"}),
     "pledges:pakta_recap": ("get", "campaign", {"bkd", "sekda"}),
     "pledges:sign_pakta": ("get", "campaign_kecamatan", {"head"}),
-    "pledges:sign_witness": ("get", "pakta_code", {"sekda"}),
+    "pledges:sign_witness": ("get", "pakta_code", {"sekda", "official"}),
     "pledges:unit_progress": (
         "get",
         "campaign_kecamatan",
@@ -129,6 +134,7 @@ MATRIX = {
 }
 OBJECT_KWARGS = {
     "unit",
+    "official",
     "campaign",
     "ikrar_code",
     "campaign_kecamatan",
@@ -212,6 +218,10 @@ def world(
     put_in_stage(case, Stage.DECISION, bkd_user)
     case.examined_on = datetime.date(2025, 5, 22)
     case.save()
+    bupati = Official.objects.create(instansi=instansi, office="kepala", name="Bupati Uji",
+                                     title="Bupati Belu")  # fmt: skip
+    official_user = make_user("bupati.belu", role=User.Role.OFFICIAL, instansi=instansi,
+                              official=bupati)  # fmt: skip
     evidence = Evidence.objects.create(
         case=case,
         file=ContentFile(b"%PDF-1.4 x", name="b.pdf"),
@@ -228,11 +238,13 @@ def world(
         "sekda": sekda_user,
         "inspektorat": inspektorat_user,
         "auditor": auditor_user,
+        "official": official_user,
         "other": other_bkd_user,
     }
     kwargs = {
         "fmt": {"fmt": "csv"},
         "unit": {"pk": kecamatan.pk},
+        "official": {"pk": bupati.pk},
         "token": {"uidb64": "MQ", "token": "bad-token"},
         "campaign": {"pk": campaign.pk},
         "ikrar_code": {"code": ikrar.code},

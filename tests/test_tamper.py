@@ -5,6 +5,7 @@ verify_chain names every attack on the chains (status, truncation, moving record
 and the public verification page never calls a document SAH that no longer holds.
 """
 
+import hashlib
 import re
 
 import pytest
@@ -155,12 +156,50 @@ def test_a_swapped_or_lost_signature_image_is_named(signatures, capsys):
     assert f"gambar tanda tangan {lost.code_display} hilang" in out
 
 
+def test_a_certificate_swapped_with_its_hash_is_named_and_never_verifies(
+    signatures, capsys, client
+):
+    certificate = issue_certificate(signatures[0].pk)
+    forged = certificate.file.read() + b"\n% another document under the same name\n"
+    storage = certificate.file.storage
+    storage.delete(certificate.file.name)
+    storage.save(certificate.file.name, ContentFile(forged))
+    with Tamper() as cursor:
+        cursor.execute(
+            "UPDATE pledges_certificate SET sha256 = %s, size = %s WHERE id = %s",
+            [hashlib.sha256(forged).hexdigest(), len(forged), certificate.pk],
+        )
+    out = verify_chain(capsys, "--files")
+    assert f"sertifikat: catatan #{certificate.seq} (id {certificate.pk}): isi catatan berubah" in (
+        out
+    )
+    upload = SimpleUploadedFile("ikrar.pdf", forged, content_type="application/pdf")
+    page = client.post(reverse("pledges:verify_pdf"), {"file": upload}).content.decode()
+    assert not said_valid(page) and "TIDAK DAPAT DINYATAKAN SAH" in page
+    assert "Berkas ini asli" not in page
+
+
+def test_a_swapped_or_lost_certificate_file_is_named(signatures, capsys):
+    swapped, lost = (issue_certificate(s.pk) for s in signatures[:2])
+    storage = swapped.file.storage
+    storage.delete(swapped.file.name)
+    storage.save(swapped.file.name, ContentFile(b"%PDF-1.7 another document"))
+    storage.delete(lost.file.name)
+    out = verify_chain(capsys, "--files")
+    assert f"sertifikat {swapped.signature.code_display} berubah" in out
+    assert f"sertifikat {lost.signature.code_display} hilang" in out
+
+
 def test_an_intact_database_passes_with_files_and_checkpoint(signatures, capsys):
     decide(signatures[0], "setujui")
+    for signature in signatures:
+        issue_certificate(signature.pk)
     checkpoints.write()
     call_command("verify_chain", "--files")
     out = capsys.readouterr().out
     assert "RUSAK" not in out and "OK     belu         tanda tangan: 3 catatan" in out
+    assert "OK     belu         sertifikat: 3 catatan" in out
+    assert "OK     berkas sertifikat: 3 berkas" in out
 
 
 # --- a witness copy follows its pakta ---------------------------------------------------------
@@ -174,7 +213,7 @@ def witnessed(instansi, camat_user, kecamatan, sekda_user):
     campaign = make_campaign(instansi)
     pakta = sign_pakta(employee=camat_user.employee, unit=kecamatan, campaign=campaign,
                        data=drawn_input())  # fmt: skip
-    witness = sign_witness(employee=setda_head, pakta=pakta, data=drawn_input())
+    witness = sign_witness(signer=setda_head, pakta=pakta, data=drawn_input())
     return pakta, witness
 
 
@@ -209,5 +248,5 @@ def test_nobody_witnesses_their_own_pakta(instansi, camat_user, kecamatan):
     pakta = sign_pakta(employee=camat_user.employee, unit=kecamatan, campaign=campaign,
                        data=drawn_input())  # fmt: skip
     with pytest.raises(Exception, match="pakta Anda sendiri"):
-        sign_witness(employee=camat_user.employee, pakta=pakta, data=drawn_input())
+        sign_witness(signer=camat_user.employee, pakta=pakta, data=drawn_input())
     assert not Signature.objects.filter(kind="saksi").exists()

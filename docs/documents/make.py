@@ -140,7 +140,7 @@ def documents(*, extreme: bool):
                                 data=drawn(2))  # fmt: skip
     yield "pakta", certificate(pakta)
     sekda = User.objects.get(username="sekda.belu").employee
-    witness = services.sign_witness(employee=sekda, pakta=pakta, data=drawn(3))
+    witness = services.sign_witness(signer=sekda, pakta=pakta, data=drawn(3))
     yield "pakta-disaksikan", certificate(witness)
 
     # Kupang prints on F4 and uses the PP 94/2021 prohibitions as its pakta.
@@ -224,7 +224,7 @@ def extreme_documents(instansi, campaign, Employee, Unit, services):
     pakta = services.sign_pakta(employee=employee, unit=long_unit, campaign=campaign,
                                 data=typed(employee.name))  # fmt: skip
     yield "x-pakta", issue_certificate(pakta.pk).file.read()
-    witness = services.sign_witness(employee=employee, pakta=pakta, data=drawn(7))
+    witness = services.sign_witness(signer=employee, pakta=pakta, data=drawn(7))
     yield "x-pakta-witness", issue_certificate(witness.pk).file.read()
 
 
