@@ -53,4 +53,3 @@ def seed(instansi: Instansi, *, rng: random.Random) -> int:
             services.transition(case=case, to_stage=stage, actor=actor,
                                 occurred_on=today - dt.timedelta(days=ago))  # fmt: skip
     return len(STORIES)
-
