@@ -14,9 +14,10 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import Employee, Instansi, Unit, User
+from portal.audit import record
+from portal.models import Employee, Instansi, Official, Unit, User
 
-from .models import Campaign, Signature, new_code
+from .models import Campaign, ReminderRun, Signature, new_code
 from .services import campaign_from_template, head_identity
 
 SIGNED_SHARE = 0.6
@@ -31,7 +32,9 @@ def seed(instansi: Instansi, *, rng: random.Random) -> Campaign:
     keep = set(logins.values_list("employee_id", flat=True))
     seed_signatures(election_campaign(instansi), keep_unsigned=keep, rng=rng)
     campaign = open_campaign(instansi)
-    seed_signatures(campaign, keep_unsigned=keep, rng=rng)
+    if seed_signatures(campaign, keep_unsigned=keep, rng=rng):
+        seed_witnesses(campaign, rng=rng)
+        seed_problems(campaign)
     return campaign
 
 
@@ -103,3 +106,44 @@ def seed_signatures(campaign: Campaign, *, keep_unsigned: set[int], rng: random.
             user_agent="Mozilla/5.0 (Linux; Android 11) demo",
         ).append()  # fmt: skip
     return len(rows)
+
+
+def seed_witnesses(campaign: Campaign, *, rng: random.Random) -> int:
+    """The regional head has countersigned about half of the signed pakta, a day or two later."""
+    head = Official.objects.filter(instansi_id=campaign.instansi_id, is_active=True).first()
+    if head is None:
+        return 0
+    pakta = list(
+        Signature.objects.pakta().valid().filter(campaign=campaign)
+        .select_related("unit").order_by("signed_at")
+    )  # fmt: skip
+    count = 0
+    for signature in pakta[: len(pakta) // 2]:
+        identity = {**head.snapshot(), "unit": signature.unit.name,
+                    "unit_id": str(signature.unit_id), "witness_of": signature.code}  # fmt: skip
+        signed_at = min(signature.signed_at + dt.timedelta(hours=rng.uniform(20, 50)),
+                        timezone.now())  # fmt: skip
+        Signature(
+            code=new_code(), kind=Signature.Kind.WITNESS, instansi_id=campaign.instansi_id,
+            campaign=campaign, official=head, unit=signature.unit, witnessed=signature,
+            identity=identity, text_hash=campaign.text_hash, method=Signature.Method.TYPED,
+            typed_name=head.name, signed_at=signed_at, ip_address="10.0.0.10",
+            user_agent="Mozilla/5.0 (Windows NT 10.0) demo",
+        ).append()  # fmt: skip
+        count += 1
+    return count
+
+
+def seed_problems(campaign: Campaign) -> None:
+    """What goes wrong in a real week, for the BKD's home: a few reminder emails bounced; in
+    Belu a roster file was refused for its errors."""
+    bkd = User.objects.filter(role=User.Role.BKD, instansi_id=campaign.instansi_id).first()
+    if bkd is None:
+        return
+    now = timezone.now()
+    ReminderRun.objects.create(campaign=campaign, created_by=bkd, total=46, sent=43, failed=3,
+                               finished_at=now)  # fmt: skip
+    if campaign.instansi.code == "belu":
+        record("roster.import_rejected", actor=bkd, instansi=campaign.instansi,
+               target="pegawai-dinas-kesehatan.xlsx", created=0, updated=0, unchanged=0,
+               error_count=12, skipped_rows=12, rejected=True)  # fmt: skip

@@ -38,12 +38,21 @@ class Step:
         }[self.signature.status]
 
 
+def open_campaigns(user: User) -> list[Campaign]:
+    """The user's campaigns open today on their instansi's own calendar, closing first
+    (one query: supersession is annotated, the instansi joined for its time zone)."""
+    campaigns = (
+        Campaign.objects.visible_to(user).current().filter(instansi__isnull=False)
+        .with_supersession().select_related("instansi").order_by("closes_on", "pk")
+    )  # fmt: skip
+    return [c for c in campaigns if c.is_open()]
+
+
 def asn_steps(user: User) -> list[Step]:
     """Each open campaign with the ASN's latest ikrar in it (and the review's reason)."""
-    campaigns = [
-        c for c in Campaign.objects.visible_to(user).current().select_related("instansi")
-        .order_by("closes_on") if c.is_open()
-    ]  # fmt: skip
+    if not user.employee_id:
+        return []
+    campaigns = open_campaigns(user)
     latest: dict[int, Signature] = {}
     for signature in (
         Signature.objects.own(user).ikrar().filter(campaign__in=campaigns).order_by("signed_at")
@@ -69,9 +78,7 @@ def head_pakta(user: User) -> list[tuple[Campaign, Unit]]:
     if not units:
         return []
     rows = []
-    for campaign in Campaign.objects.visible_to(user).current():
-        if not campaign.is_open():
-            continue
+    for campaign in open_campaigns(user):
         found = {u.pk: u for u in pakta_units(campaign).filter(pk__in=[u.pk for u in units])}
         for unit in units:
             if unit.pk in found:
@@ -92,13 +99,21 @@ class Compliance:
         return self.overview.total - self.overview.signed
 
 
-def campaign_compliance(user: User) -> Compliance | None:
-    campaign = latest_campaign(user)
-    if campaign is None or campaign.instansi_id is None:
-        return None
+def campaign_compliance(campaign: Campaign) -> Compliance:
+    """Three grouped queries, whatever the number of units and staff."""
     rows = compliance.unit_rows(campaign)
     return Compliance(campaign, compliance.overview(campaign), compliance.zero_units(rows),
                       len(rows))  # fmt: skip
+
+
+def open_compliance(user: User) -> list[Compliance]:
+    """Compliance of every open campaign of the user's instansi; with none open, of the
+    latest one (its numbers stay the BKD's work until the next campaign)."""
+    campaigns = open_campaigns(user)
+    if not campaigns:
+        latest = latest_campaign(user)
+        campaigns = [latest] if latest is not None and latest.instansi_id else []
+    return [campaign_compliance(campaign) for campaign in campaigns]
 
 
 def bkd_problems(user: User) -> list[str]:
@@ -112,7 +127,7 @@ def bkd_problems(user: User) -> list[str]:
     events = AuditEvent.objects.visible_to(user).filter(created_at__gte=since)
     for event in events.filter(action="account.activation_emails_done", detail__failed__gt=0):
         problems.append(("activation", event))
-    for event in events.filter(action="roster.import", detail__rejected=True):
+    for event in events.filter(action="roster.import_rejected"):
         problems.append(("import", event))
     exports = BulkExport.objects.visible_to(user).filter(created_at__gte=since)
     for export in exports:
@@ -133,15 +148,26 @@ class PaktaSummary:
     unsigned: list
     to_witness: list
 
+    @property
+    def witnessed(self) -> list:
+        return [u for u in self.signed if u.pakta_witnessed]
 
-def pakta_summary(user: User) -> PaktaSummary | None:
-    """The Sekda's view: every unit's pakta, and those still waiting for a countersignature."""
-    campaign = latest_campaign(user)
+
+def pakta_summary(user: User, campaign: Campaign | None = None) -> PaktaSummary | None:
+    """Every unit's pakta (signed, not yet, witnessed) and those still waiting for a
+    countersignature: the Sekda's and the regional head's view. Two queries."""
+    campaign = campaign or latest_campaign(user)
     if campaign is None or campaign.instansi_id is None:
         return None
-    units = list(pakta_units(campaign).order_by("name"))
-    signed = [u for u in units if u.pakta_status in Signature.VALID_STATUSES]
     witnessed = Signature.objects.filter(kind=Signature.Kind.WITNESS, witnessed=OuterRef("pk"))
+    witnessed_unit = Signature.objects.valid().filter(
+        kind=Signature.Kind.WITNESS, witnessed__campaign=campaign,
+        witnessed__unit=OuterRef("pk"), witnessed__status__in=Signature.VALID_STATUSES,
+    )  # fmt: skip
+    units = list(
+        pakta_units(campaign).annotate(pakta_witnessed=Exists(witnessed_unit)).order_by("name")
+    )
+    signed = [u for u in units if u.pakta_status in Signature.VALID_STATUSES]
     to_witness = list(
         Signature.objects.pakta().valid().filter(campaign=campaign)
         .exclude(Exists(witnessed.valid()))
@@ -150,3 +176,21 @@ def pakta_summary(user: User) -> PaktaSummary | None:
     )  # fmt: skip
     return PaktaSummary(campaign, units, signed, [u for u in units if u not in signed],
                         to_witness)  # fmt: skip
+
+
+@dataclass
+class Downloads:
+    """The bulk downloads a user may start for a campaign, and the latest ones started."""
+
+    campaign: Campaign
+    kinds: list[tuple[str, str]]
+    recent: list[BulkExport]
+
+
+def downloads(user: User, campaign: Campaign, limit: int = 3) -> Downloads:
+    kinds = BulkExport.kinds_for(user)
+    recent = (
+        BulkExport.objects.visible_to(user).filter(campaign=campaign)
+        .select_related("instansi").order_by("-created_at")[:limit]
+    )  # fmt: skip
+    return Downloads(campaign, [(k, BulkExport.Kind(k).label) for k in kinds], list(recent))

@@ -90,6 +90,7 @@ register_actions(
         "account.activation_emails_done": _("Email aktivasi selesai dikirim"),
         "account.activation_letters": _("Surat aktivasi dicetak"),
         "roster.import": _("Daftar pegawai diimpor"),
+        "roster.import_rejected": _("Impor daftar pegawai ditolak"),
         "unit.head": _("Kepala unit dicatat"),
         "official.add": _("Kepala/wakil kepala daerah dicatat"),
         "official.end": _("Masa jabatan kepala/wakil kepala daerah berakhir"),

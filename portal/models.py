@@ -503,6 +503,24 @@ class AuditEventQuerySet(AppendOnlyQuerySet):
             return self.all()
         return self.none()
 
+    def by_person(self, text: str) -> AuditEventQuerySet:
+        """Events by whoever matches a name, NIP (typed with or without spaces) or username;
+        chain it after visible_to so a search never reaches past the user's scope."""
+        text = " ".join(text.split())[:100]
+        if not text:
+            return self
+        match = (
+            Q(actor__username__icontains=text)
+            | Q(actor__first_name__icontains=text)
+            | Q(actor__last_name__icontains=text)
+            | Q(actor__employee__name__icontains=text)
+            | Q(actor__official__name__icontains=text)
+        )
+        digits = nip_mod.normalize(text)
+        if len(digits) >= 6 and digits.isdigit():
+            match |= Q(actor__employee__nip__contains=digits)
+        return self.filter(match)
+
 
 class AuditEvent(AppendOnly):
     """Who did what as an administrator, when."""

@@ -106,6 +106,9 @@ def import_roster(
         result.skipped_rows = len(rows) - len(good)
         if result.errors and not allow_partial:
             result.rejected = True
+            # Recorded too: a refused file is work for the BKD (its home lists it), not silence.
+            audit.record("roster.import_rejected", actor=actor, instansi=instansi, target=source,
+                         request=request, **result.summary())  # fmt: skip
             return result
 
         units = _units_for(instansi, good, result)

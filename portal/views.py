@@ -52,27 +52,27 @@ def ratelimited(request, exception=None):
 @role_required(User.Role.BKD)
 @require_GET
 def audit_log(request):
-    """Every administrator action of the instansi, filterable by user and action."""
-    events = AuditEvent.objects.visible_to(request.user).select_related("actor")
+    """Every administrator action of the instansi, filterable by person and action."""
+    scope = AuditEvent.objects.visible_to(request.user)
+    person = request.GET.get("orang", "").strip()[:100]
+    action = request.GET.get("action", "")[:40]
+    events = scope.by_person(person).select_related("actor__employee", "actor__official")
     actor = request.GET.get("user", "")
-    action = request.GET.get("action", "")
     if is_id(actor):
         events = events.filter(actor_id=int(actor))
     if action:
         events = events.filter(action=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    scope = AuditEvent.objects.visible_to(request.user)
     return render(
         request,
         "portal/audit_log.html",
         {
             "page": page,
-            "actors": User.objects.filter(pk__in=scope.values("actor")).order_by("username"),
             "actions": [
                 (name, action_label(name))
                 for name in scope.order_by("action").values_list("action", flat=True).distinct()
             ],
-            "actor": actor,
+            "person": person,
             "action": action,
             "tz": request.user.instansi.tz,
         },

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import F
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from portal.models import User
 
@@ -10,13 +13,28 @@ from .models import Case
 from .services import local_today
 
 
-def cases_by_deadline(user: User, limit: int = 20) -> tuple[list[Case], int]:
-    """(the open cases with the nearest deadlines, overdue ones first; how many are overdue)"""
-    cases = Case.objects.visible_to(user).open().select_related("instansi", "unit")
-    ordered = cases.order_by(F("due_on").asc(nulls_last=True), "received_on")
-    rows = list(ordered[:limit])
-    today = local_today(user.instansi) if user.instansi_id else None
+@dataclass
+class CaseWork:
+    cases: list[Case]  # the nearest deadlines first, so the overdue lead
+    open: int
+    overdue: int
+    undated: int  # open, but no deadline running (screening, examination, in force)
+
+
+def cases_by_deadline(user: User, limit: int = 20) -> CaseWork:
+    """The user's open cases with the nearest deadlines, and the counts (two queries)."""
+    cases = Case.objects.visible_to(user).open()
+    # The auditor has no instansi: the server's calendar day is near enough for a read-only view.
+    today = local_today(user.instansi) if user.instansi_id else timezone.localdate()
+    rows = list(
+        cases.select_related("instansi", "unit")
+        .order_by(F("due_on").asc(nulls_last=True), "received_on", "pk")[:limit]
+    )  # fmt: skip
     for case in rows:
-        case.is_overdue = bool(today and case.due_on and case.due_on < today)
-    overdue = cases.overdue(today).count() if today else 0
-    return rows, overdue
+        case.is_overdue = bool(case.due_on and case.due_on < today)
+    counts = cases.aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        undated=Count("pk", filter=Q(due_on__isnull=True)),
+    )
+    return CaseWork(rows, **counts)

@@ -58,3 +58,19 @@ def test_the_demo_sekda_is_a_believable_senior_official():
         employee = sekda.employee
         assert employee.golongan in {"IV/c", "IV/d", "IV/e"}, employee.golongan
         assert int(employee.nip[:4]) <= 1975, employee.nip
+
+
+def test_every_demo_home_has_work_on_it():
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    call_command("seed_demo")
+    bkd = login(User.objects.get(username="bkd.belu")).get(reverse("home")).context
+    assert bkd["compliance"][0].overview.signed > 0 and bkd["pending_reviews"] > 0
+    assert {kind for kind, _item in bkd["problems"]} == {"reminder", "import"}
+    sekda = login(User.objects.get(username="sekda.belu")).get(reverse("home")).context
+    assert sekda["pakta"] and sekda["summary"].witnessed and sekda["summary"].unsigned
+    cases = login(User.objects.get(username="inspektorat.belu")).get(reverse("home")).context
+    assert cases["cases"].overdue >= 1 and cases["cases"].open == 4
+    assert any(c.due_on and not c.is_overdue for c in cases["cases"].cases)

@@ -189,7 +189,11 @@ def test_it_writes_nothing_when_any_row_is_bad(instansi, unit, bkd_user):
     assert Employee.objects.count() == 1
     assert Employee.objects.get().name == "Lama"
     assert not Unit.objects.filter(name="Dinas Baru").exists()
-    assert not AuditEvent.objects.exists()
+    # Only the refusal itself is recorded (the BKD's home lists it as work to look at).
+    [event] = AuditEvent.objects.all()
+    assert (event.action, event.detail["rejected"], event.detail["error_count"]) == (
+        "roster.import_rejected", True, 1,
+    )  # fmt: skip
 
 
 def test_it_imports_valid_rows_only_when_asked(instansi):

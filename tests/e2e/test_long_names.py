@@ -26,7 +26,8 @@ WIDER_THAN = """(w) => [...document.querySelectorAll('body *')]
 def overflow(page: Page) -> dict:
     return page.evaluate(
         """(name) => {
-            const cells = [...document.querySelectorAll('td, dd, h1, li, p, a, button')]
+            const where = 'td, dd, h1, li, p, a, button, .user-menu-name';
+            const cells = [...document.querySelectorAll(where)]
                 .filter(el => [...el.childNodes].some(
                     node => node.nodeType === Node.TEXT_NODE && node.textContent.includes(name)));
             return {

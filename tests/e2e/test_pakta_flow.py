@@ -40,7 +40,9 @@ def test_the_demo_camat_signs_the_pakta(live_server, page: Page, instansi, kecam
     campaign = make_campaign(instansi)
     log_in(page, base, camat_user.username)
 
-    page.get_by_role("link", name="Pakta integritas", exact=True).click()
+    nav = page.get_by_role("navigation", name="Navigasi utama")
+    nav.get_by_role("button", name="Ikrar & pakta").click()
+    nav.get_by_role("link", name="Pakta integritas", exact=True).click()
     expect(page).to_have_url(f"{base}/pakta/")
     page.get_by_role("link", name="Tanda tangani pakta integritas").click()
 
@@ -78,7 +80,9 @@ def test_the_sekda_downloads_the_zip(live_server, page: Page, instansi, kecamata
         codes.append(pakta.code)
 
     log_in(page, base, sekda_user.username)
-    page.get_by_role("link", name="Rekap pakta", exact=True).click()
+    nav = page.get_by_role("navigation", name="Navigasi utama")
+    nav.get_by_role("button", name="Ikrar & pakta").click()
+    nav.get_by_role("link", name="Rekap pakta", exact=True).click()
     table = page.locator("table tbody")
     expect(table.get_by_role("cell", name=kecamatan.name, exact=True)).to_be_visible()
     expect(table.get_by_role("cell", name=dinas.name, exact=True)).to_be_visible()

@@ -36,9 +36,9 @@ def test_the_bkd_returns_a_signature_and_the_asn_signs_again(live_server, page: 
 
     # (1) The BKD admin returns the signature from the review queue.
     log_in(page, base, bkd_user.username)
-    page.get_by_role("navigation", name="Navigasi utama").get_by_role(
-        "link", name="Telaah", exact=True
-    ).click()
+    nav = page.get_by_role("navigation", name="Navigasi utama")
+    nav.get_by_role("button", name="Ikrar & pakta").click()
+    nav.get_by_role("link", name="Telaah", exact=True).click()
     expect(page).to_have_url(f"{base}/telaah/")
     name_link = page.locator("table tbody").get_by_role("link", name=employee.name, exact=True)
     expect(name_link).to_be_visible()

@@ -6,6 +6,7 @@ from django.db import transaction
 from pledges import demo as pledges_demo
 from portal import demo
 from portal.models import Instansi
+from sanctions import demo as sanctions_demo
 
 
 class Command(BaseCommand):
@@ -19,7 +20,9 @@ class Command(BaseCommand):
         logins = demo.seed(staff_per_unit=staff_per_unit)
         codes = [region["code"] for region in demo.REGIONS]
         for instansi in Instansi.objects.filter(code__in=codes).order_by("code"):
-            pledges_demo.seed(instansi, rng=random.Random(f"demo-{instansi.code}"))
+            rng = random.Random(f"demo-{instansi.code}")
+            pledges_demo.seed(instansi, rng=rng)
+            sanctions_demo.seed(instansi, rng=rng)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data demo siap. Akun demo (kata sandi semua: {demo.DEMO_PASSWORD}):"
