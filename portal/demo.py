@@ -26,6 +26,8 @@ LAST_NAMES = [
     "Lado", "Kolo", "Taek", "Asa", "Abi", "Nggebu", "Hurint", "Sinlae", "Rahayu", "Hidayat",
 ]  # fmt: skip
 DEGREES = ["", "", "S.Pd.", "S.Sos.", "S.E.", "S.Kep., Ns.", "A.Md.", "S.H.", "M.Si.", "S.T."]
+# Heads of OPD and the Sekda hold a master's degree as a rule (a JPT requirement).
+SENIOR_DEGREES = ["S.H., M.H.", "S.Sos., M.Si.", "S.E., M.M.", "S.T., M.T.", "S.Pd., M.Pd."]
 
 COMMON_UNITS = [
     (Unit.Kind.SETDA, "Sekretariat Daerah", "Sekretaris Daerah"),
@@ -160,8 +162,8 @@ class DemoLogin:
     description: str
 
 
-def _name(rng: random.Random) -> str:
-    degree = rng.choice(DEGREES)
+def _name(rng: random.Random, *, senior: bool = False) -> str:
+    degree = rng.choice(SENIOR_DEGREES if senior else DEGREES)
     name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
     return f"{name}, {degree}" if degree else name
 
@@ -250,7 +252,7 @@ def _populate(instansi, region, rng, nips, staff_per_unit) -> None:
             instansi=instansi,
             unit=unit,
             nip=nips.make(born=born),
-            name=_name(rng),
+            name=_name(rng, senior=is_jpt),
             golongan=rng.choice(grades),
             jabatan=head_jabatan,
             jabatan_category=Employee.JabatanCategory.JPT_PRATAMA
