@@ -141,6 +141,7 @@ def _belu_extras() -> list[Persona]:
     staff = list(
         Employee.objects.filter(instansi=belu, unit__kind=Unit.Kind.DINAS)
         .exclude(pk__in=[teacher.pk, signer.pk])
+        .exclude(pk__in=Unit.objects.exclude(head=None).values("head"))
         .order_by("pk")[:3]
     )
     cases = []
@@ -196,7 +197,7 @@ def _belu_extras() -> list[Persona]:
                       url("pledges:apel_list", practice.pk)]  # fmt: skip
     apel_pages = [url("pledges:apel", apel.pk), url("pledges:apel_screen", apel.pk)]
     paper_pages = [url("pledges:paper_start", practice.pk), url("pledges:paper_sheet", sheet.code)]
-    case_pages = [url("sanctions:detail", c.pk) for c in cases]
+    case_pages = [url("sanctions:detail", c.pk) for c in reversed(cases)]  # furthest first
     head_pages = [url("pledges:unit_progress", practice.pk, camat_unit.pk),
                   url("pledges:sign_pakta", practice.pk, camat_unit.pk)]  # fmt: skip
     verify_pages = [url("pledges:verify", pakta.code), url("pledges:verify", paper.code),
