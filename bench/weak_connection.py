@@ -87,7 +87,7 @@ def main() -> None:
         print(summary)
         if args.write:
             md.write("## Weak connection (bench/weak_connection.py)", [
-                ("weak-connection", "", summary),
+                ("bench/weak_connection.py", "", summary),
             ])  # fmt: skip
     finally:
         if server is not None:
@@ -155,7 +155,11 @@ def visit(context, url: str) -> tuple[int, float, dict[str, int]]:
     usable = page.evaluate("window.__usableAt") / 1000
     page.wait_for_load_state("networkidle")
     assert "/masuk/" not in page.url, "not logged in"
-    files = {urls.get(key, key).split("/")[-1] or "page": size for key, size in received.items()}
+    files = {
+        urls.get(key, key).split("/")[-1] or "page": size
+        for key, size in received.items()
+        if not urls.get(key, "").startswith("data:")
+    }
     page.close()
     return sum(received.values()), round(usable, 2), files
 
@@ -182,6 +186,11 @@ def summarise(runs: list[dict]) -> str:
         f"CPU {CPU_SLOWDOWN}x slower; DEBUG=0, whitenoise compressed manifest static).",
         "",
         md.table(["visit", "bytes received", "usable after", "goal", ""], rows),
+        "Each run (first visit KB / s, repeat KB / s): "
+        + "; ".join(f"{r['first_bytes'] / 1000:.1f} / {r['first_usable']:.2f}, "
+                    f"{r['repeat_bytes'] / 1000:.1f} / {r['repeat_usable']:.2f}" for r in runs)
+        + ".",
+        "",
         "",
         "First visit, by file (first run, bytes over the wire): "
         + ", ".join(f"{name} {size / 1000:.1f} KB" for name, size in files) + ".",
