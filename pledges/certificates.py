@@ -30,7 +30,8 @@ def qr_image(url: str) -> str:
 
 def qr_svg(url: str) -> str:
     """Inline SVG for a web page (the apel's projector screen): sharp at any size."""
-    return segno.make(url, error="m", micro=False).svg_inline(scale=3, border=2)
+    # A viewBox and no width/height: CSS sizes it, and the drawing scales with the box.
+    return segno.make(url, error="m", micro=False).svg_inline(scale=3, border=2, omitsize=True)
 
 
 def _image_data_uri(signature: Signature) -> str:

@@ -354,7 +354,8 @@ class PaperRecordForm(forms.Form):
     employees = forms.TypedMultipleChoiceField(
         label=_("Yang menandatangani di lembar ini"),
         coerce=int,
-        widget=forms.CheckboxSelectMultiple,
+        # Bootstrap's tick, at the pledge's 24 px (templates/pledges/paper_sheet.html).
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={"required": _("Centang pegawai yang menandatangani lembar ini.")},
     )
 

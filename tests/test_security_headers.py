@@ -53,3 +53,13 @@ def test_production_refuses_to_start_without_secrets():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_pages_are_gzipped_for_a_slow_phone_and_padded_against_breach(client):
+    """A third of the bytes on a weak connection (bench/weak_connection.py); Django's gzip
+    middleware adds random padding, so two compressions of the same page differ."""
+    first = client.get(reverse("login"), headers={"accept-encoding": "gzip"})
+    second = client.get(reverse("login"), headers={"accept-encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert len(first.content) < len(client.get(reverse("login")).content) / 2
+    assert first.content != second.content
