@@ -118,11 +118,14 @@ def certificate(signature) -> bytes:
 
 def documents(*, extreme: bool):
     from pledges import bulk, services
-    from pledges.models import IKRAR_POINTS, PAKTA_PROHIBITIONS, BulkExport, Campaign, Signature
+    from pledges.demo import PRACTICE_TITLE
+    from pledges.models import IKRAR_POINTS, BulkExport, Campaign, Signature
+    from pledges.national_texts import IKRAR_CLOSING, PAKTA_CLOSING, PAKTA_PROHIBITIONS
     from portal.models import Employee, Instansi, Unit, User
 
     belu = Instansi.objects.get(code="belu")
-    campaign = Campaign.objects.get(instansi=belu)
+    # The open practice campaign (the 2024 one is closed): what a demo login signs today.
+    campaign = Campaign.objects.get(instansi=belu, title=PRACTICE_TITLE)
     teacher = User.objects.get(username__regex=r"^\d{18}$", employee__jabatan__startswith="Guru",
                                employee__instansi=belu).employee  # fmt: skip
     ikrar = services.sign_ikrar(employee=teacher, campaign=campaign, data=drawn(1))
@@ -148,6 +151,7 @@ def documents(*, extreme: bool):
     kupang_campaign = Campaign.objects.create(
         instansi=kupang, title="Pemilihan Gubernur, Bupati dan Wali Kota Tahun 2024",
         opens_on=campaign.opens_on, closes_on=campaign.closes_on, ikrar_points=IKRAR_POINTS,
+        ikrar_closing=IKRAR_CLOSING, pakta_closing=PAKTA_CLOSING,
         pakta_variant=Campaign.PaktaVariant.PROHIBITIONS, pakta_points=PAKTA_PROHIBITIONS,
     )  # fmt: skip
     unit = Unit.objects.filter(instansi=kupang, kind=Unit.Kind.DINAS, head__isnull=False)[0]
