@@ -195,6 +195,9 @@ def sanctions_documents(instansi, actor):
 
 def extreme_documents(instansi, campaign, Employee, Unit, services):
     from pledges.certificates import issue_certificate
+    from portal.models import User
+
+    bkd = User.objects.get(username=f"bkd.{instansi.code}")
 
     long_unit = Unit.objects.create(
         instansi=instansi, kind=Unit.Kind.DINAS,
@@ -221,14 +224,19 @@ def extreme_documents(instansi, campaign, Employee, Unit, services):
                 signature = services.sign_ikrar(employee=employee, campaign=campaign, data=data)
                 kind = "pppk" if pppk else "pns"
                 yield f"x-ikrar-{key}-{kind}-{method}", issue_certificate(signature.pk).file.read()
-                signature.__class__.objects.filter(pk=signature.pk).update(status="dicabut")
+                # Revoked as a BKD admin would, so the same employee may sign again: the
+                # status follows the review chain (a trigger refuses a bare update).
+                services.review(signature=signature, action="cabut", reason="contoh ekstrem",
+                                actor=bkd)  # fmt: skip
     long_unit.head = employee
     long_unit.head_title = ("Kepala Dinas Pemberdayaan Masyarakat dan Desa " * 5)[:200]
     long_unit.save()
     pakta = services.sign_pakta(employee=employee, unit=long_unit, campaign=campaign,
                                 data=typed(employee.name))  # fmt: skip
     yield "x-pakta", issue_certificate(pakta.pk).file.read()
-    witness = services.sign_witness(signer=employee, pakta=pakta, data=drawn(7))
+    # A head cannot witness their own pakta: the Sekda does, as in the ordinary set.
+    sekda = User.objects.get(username=f"sekda.{instansi.code}").employee
+    witness = services.sign_witness(signer=sekda, pakta=pakta, data=drawn(7))
     yield "x-pakta-witness", issue_certificate(witness.pk).file.read()
 
 
