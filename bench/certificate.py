@@ -225,8 +225,9 @@ def run(runs: int) -> dict:
     goals = (
         f"\nIssue / bare page: **{issue_median / bare_median:.2f}x**. One process issued "
         f"{len(issued)} certificates in {wall:.2f} s wall: **{len(issued) / wall:.1f} "
-        f"certificates/s**, using {cpu:.2f} s of CPU: {len(issued) / cpu:.1f} certificates per "
-        "CPU-second, what one worker does on a core of its own.\n"
+        f"certificates/s**, using {cpu:.2f} s of CPU ({1000 * cpu / len(issued):.0f} ms each): "
+        f"**{len(issued) / cpu:.1f} certificates per CPU-second**, what one worker does on a "
+        f"core of its own. Load average {os.getloadavg()[0]:.1f} at the end of the timed runs.\n"
     )
     database = db.server_label()
     return {
