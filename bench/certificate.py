@@ -1,13 +1,15 @@
 """Benchmark: issue ikrar certificates (number, render, PDF/A-3b, PAdES seal, store) next to a
 bare one-page WeasyPrint document in the same run, and serve a stored one over HTTP.
 
-    .venv/bin/python bench/certificate.py [--runs 30] [--write]
+    .venv/bin/python bench/certificate.py [--runs 30] [--instructions 5] [--write]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_cert \\
-        .venv/bin/python bench/certificate.py [--runs 30] [--write]
+        .venv/bin/python bench/certificate.py [--runs 30] [--instructions 5] [--write]
 
 Without DATABASE_URL it runs on a throwaway SQLite file; with a PostgreSQL URL that database is
-made afresh and dropped at the end. Method and results: docs/benchmarks.md, "Sertifikat";
---write records this database's block there.
+made afresh and dropped at the end. --instructions N also counts, under valgrind's callgrind,
+the instructions of N bare pages and N issues in a second process (on a database of its own):
+a figure that other jobs on a shared machine do not move. Method and results:
+docs/benchmarks.md, "Sertifikat"; --write records this database's block there.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -222,8 +225,9 @@ def run(runs: int) -> dict:
     goals = (
         f"\nIssue / bare page: **{issue_median / bare_median:.2f}x**. One process issued "
         f"{len(issued)} certificates in {wall:.2f} s wall: **{len(issued) / wall:.1f} "
-        f"certificates/s**, using {cpu:.2f} s of CPU: {len(issued) / cpu:.1f} certificates per "
-        "CPU-second, what one worker does on a core of its own.\n"
+        f"certificates/s**, using {cpu:.2f} s of CPU ({1000 * cpu / len(issued):.0f} ms each): "
+        f"**{len(issued) / cpu:.1f} certificates per CPU-second**, what one worker does on a "
+        f"core of its own. Load average {os.getloadavg()[0]:.1f} at the end of the timed runs.\n"
     )
     database = db.server_label()
     return {
@@ -239,11 +243,84 @@ def run(runs: int) -> dict:
     }
 
 
+# --- Instructions (valgrind callgrind) -------------------------------------------------------
+
+
+def _callgrind(*args: str) -> None:
+    subprocess.run(["callgrind_control", *args, str(os.getpid())], capture_output=True, check=True)
+
+
+def callgrind_child(runs: int) -> None:
+    """Run under `valgrind --tool=callgrind --instr-atstart=no`: set up as run() does, then count
+    `runs` bare pages (first dump) and `runs` issues (second dump), nothing else."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from pledges.certificates import issue_certificate
+    from portal.pdf import html_to_pdf
+
+    call_command("migrate", verbosity=0)
+    _user, signature = make_owner_signature()
+    issue_certificate(signature.pk)  # warm: fonts, seal, numbering
+    html_to_pdf(BARE_PAGE)
+    pending = make_signatures(signature.campaign, runs)
+    _callgrind("-i", "on")
+    for _ in range(runs):
+        html_to_pdf(BARE_PAGE)
+    _callgrind("-d")
+    for s in pending:
+        issue_certificate(s.pk)
+    _callgrind("-d")
+    _callgrind("-i", "off")
+
+
+def instructions(runs: int, url: str | None, tmp: Path) -> dict[str, float]:
+    """Instructions per bare page and per issue, from a callgrind run of callgrind_child."""
+    if shutil.which("valgrind") is None:
+        sys.exit("--instructions needs valgrind (Debian package valgrind)")
+    env = dict(os.environ)
+    if url:
+        child_url = url.rstrip("/") + "_cg"
+        db.create_database(child_url)
+    else:
+        child_url = f"sqlite:///{tmp / 'callgrind.sqlite3'}"
+    env["DATABASE_URL"] = child_url
+    out = tmp / "callgrind.out"
+    try:
+        subprocess.run(
+            ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
+             sys.executable, __file__, "--callgrind-child", str(runs)],
+            env=env, check=True, capture_output=True,
+        )  # fmt: skip
+    finally:
+        if url:
+            db.drop_database(child_url)
+    totals = []
+    for dump in sorted(tmp.glob("callgrind.out.*"), key=lambda p: int(p.suffix[1:])):
+        text = dump.read_text(errors="replace")
+        totals.append(int(re.search(r"^(?:totals|summary): (\d+)", text, re.M).group(1)))
+    bare, issue = totals[0], totals[1]
+    return {"bare": bare / runs, "issue": issue / runs}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=30, help="timed runs of each (default 30)")
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also count the instructions of N bare pages and N issues",
+    )
     parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md")
+    parser.add_argument("--callgrind-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.callgrind_child:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        return callgrind_child(args.callgrind_child)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
 
@@ -257,6 +334,14 @@ def main() -> None:
     configure(url or f"sqlite:///{tmp / 'bench.sqlite3'}", tasks=IMMEDIATE_TASKS, tmp=tmp)
     try:
         results = run(args.runs)
+        if args.instructions:
+            counted = instructions(args.instructions, url, tmp)
+            results["table"] += (
+                f"\nInstructions (valgrind callgrind, N={args.instructions} each, in a process of "
+                f"its own): bare page {counted['bare'] / 1e6:.1f} M, **issue "
+                f"{counted['issue'] / 1e6:.1f} M = {counted['issue'] / counted['bare']:.2f}x** "
+                "the bare page.\n"
+            )
     finally:
         from django.db import connections
 

@@ -75,10 +75,15 @@ def allocate(
     pattern = instansi.number_pattern(kind)
     try:
         with transaction.atomic():
-            DocumentSequence.objects.get_or_create(instansi=instansi, kind=kind, year=local.year)
-            sequence = DocumentSequence.objects.select_for_update().get(
-                instansi=instansi, kind=kind, year=local.year
-            )
+            locked = DocumentSequence.objects.select_for_update()
+            key = {"instansi": instansi, "kind": kind, "year": local.year}
+            try:
+                sequence = locked.get(**key)
+            except DocumentSequence.DoesNotExist:
+                # The year's first number (once a year, not on every document): concurrent
+                # first allocations create one row between them.
+                DocumentSequence.objects.get_or_create(**key)
+                sequence = locked.get(**key)
             taken = DocumentNumber.objects.filter(instansi=instansi)
             for _skip in range(MAX_SKIPS):
                 sequence.last += 1

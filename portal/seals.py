@@ -46,7 +46,7 @@ class SealUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Seal:
-    signer: object  # pyhanko.sign.signers.SimpleSigner
+    signer: object  # portal.seal_signer.PrecomputedSigner (a pyHanko SimpleSigner)
     subject: str
     issuer: str
     not_after: dt.datetime
@@ -149,8 +149,9 @@ def _make_seal(key, cert, chain: list, *, is_dev: bool) -> Seal:
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives import serialization
-    from pyhanko.sign.signers import SimpleSigner
     from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    from .seal_signer import PrecomputedSigner
 
     der = serialization.Encoding.DER
     key_info = asn1_keys.PrivateKeyInfo.load(
@@ -158,7 +159,8 @@ def _make_seal(key, cert, chain: list, *, is_dev: bool) -> Seal:
     )
     signing_cert = asn1_x509.Certificate.load(cert.public_bytes(der))
     others = [asn1_x509.Certificate.load(c.public_bytes(der)) for c in chain]
-    signer = SimpleSigner(
+    signer = PrecomputedSigner(
+        private_key=key,
         signing_cert=signing_cert,
         signing_key=key_info,
         cert_registry=SimpleCertificateStore.from_certs(others),

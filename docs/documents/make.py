@@ -118,11 +118,14 @@ def certificate(signature) -> bytes:
 
 def documents(*, extreme: bool):
     from pledges import bulk, services
-    from pledges.models import IKRAR_POINTS, PAKTA_PROHIBITIONS, BulkExport, Campaign, Signature
+    from pledges.demo import PRACTICE_TITLE
+    from pledges.models import IKRAR_POINTS, BulkExport, Campaign, Signature
+    from pledges.national_texts import IKRAR_CLOSING, PAKTA_CLOSING, PAKTA_PROHIBITIONS
     from portal.models import Employee, Instansi, Unit, User
 
     belu = Instansi.objects.get(code="belu")
-    campaign = Campaign.objects.get(instansi=belu)
+    # The open practice campaign (the 2024 one is closed): what a demo login signs today.
+    campaign = Campaign.objects.get(instansi=belu, title=PRACTICE_TITLE)
     teacher = User.objects.get(username__regex=r"^\d{18}$", employee__jabatan__startswith="Guru",
                                employee__instansi=belu).employee  # fmt: skip
     ikrar = services.sign_ikrar(employee=teacher, campaign=campaign, data=drawn(1))
@@ -148,6 +151,7 @@ def documents(*, extreme: bool):
     kupang_campaign = Campaign.objects.create(
         instansi=kupang, title="Pemilihan Gubernur, Bupati dan Wali Kota Tahun 2024",
         opens_on=campaign.opens_on, closes_on=campaign.closes_on, ikrar_points=IKRAR_POINTS,
+        ikrar_closing=IKRAR_CLOSING, pakta_closing=PAKTA_CLOSING,
         pakta_variant=Campaign.PaktaVariant.PROHIBITIONS, pakta_points=PAKTA_PROHIBITIONS,
     )  # fmt: skip
     unit = Unit.objects.filter(instansi=kupang, kind=Unit.Kind.DINAS, head__isnull=False)[0]
@@ -191,6 +195,9 @@ def sanctions_documents(instansi, actor):
 
 def extreme_documents(instansi, campaign, Employee, Unit, services):
     from pledges.certificates import issue_certificate
+    from portal.models import User
+
+    bkd = User.objects.get(username=f"bkd.{instansi.code}")
 
     long_unit = Unit.objects.create(
         instansi=instansi, kind=Unit.Kind.DINAS,
@@ -217,14 +224,19 @@ def extreme_documents(instansi, campaign, Employee, Unit, services):
                 signature = services.sign_ikrar(employee=employee, campaign=campaign, data=data)
                 kind = "pppk" if pppk else "pns"
                 yield f"x-ikrar-{key}-{kind}-{method}", issue_certificate(signature.pk).file.read()
-                signature.__class__.objects.filter(pk=signature.pk).update(status="dicabut")
+                # Revoked as a BKD admin would, so the same employee may sign again: the
+                # status follows the review chain (a trigger refuses a bare update).
+                services.review(signature=signature, action="cabut", reason="contoh ekstrem",
+                                actor=bkd)  # fmt: skip
     long_unit.head = employee
     long_unit.head_title = ("Kepala Dinas Pemberdayaan Masyarakat dan Desa " * 5)[:200]
     long_unit.save()
     pakta = services.sign_pakta(employee=employee, unit=long_unit, campaign=campaign,
                                 data=typed(employee.name))  # fmt: skip
     yield "x-pakta", issue_certificate(pakta.pk).file.read()
-    witness = services.sign_witness(signer=employee, pakta=pakta, data=drawn(7))
+    # A head cannot witness their own pakta: the Sekda does, as in the ordinary set.
+    sekda = User.objects.get(username=f"sekda.{instansi.code}").employee
+    witness = services.sign_witness(signer=sekda, pakta=pakta, data=drawn(7))
     yield "x-pakta-witness", issue_certificate(witness.pk).file.read()
 
 
