@@ -24,7 +24,12 @@ from portal.limits import UPLOAD_OVERHEAD, max_body, public_rate
 from portal.models import User
 
 from . import services, work
-from .access import get_campaign_for, get_downloadable_signature, get_own_signature
+from .access import (
+    get_campaign_for,
+    get_campaign_to_sign,
+    get_downloadable_signature,
+    get_own_signature,
+)
 from .certificates import certificate_for
 from .forms import (
     MAX_VERIFY_UPLOAD,
@@ -167,7 +172,7 @@ def _submitted_before(request) -> Signature | None:
 @asn_required
 @require_http_methods(["GET", "POST"])
 def sign(request, pk: int):
-    campaign = get_campaign_for(request.user, pk)
+    campaign = get_campaign_to_sign(request.user, pk)
     employee = request.user.employee
     valid = Signature.objects.ikrar().valid().filter(campaign=campaign, employee=employee)
     page = SigningPage(
