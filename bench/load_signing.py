@@ -12,7 +12,7 @@ records its blocks there. The machinery is in bench/lib (http, load, procs, mach
 profile).
 
 bench/signing_instructions.py imports this module, of whichever checkout it measures, and uses
-URL (which it sets), server_env, setup_django, prepare_database, USER_AGENT, DB_TASKS,
+URL and REDIS_URL (which it sets), server_env, setup_django, prepare_database, USER_AGENT, DB_TASKS,
 visitor_ip, data_url and signature_png: keep those names.
 """
 
@@ -58,6 +58,7 @@ __all__ = ["DB_TASKS", "URL", "USER_AGENT", "data_url", "prepare_database", "ser
 
 SECTION = "## Signing load (bench/load_signing.py)"
 URL = f"{db.PG_SERVER}/bench_load"
+REDIS_URL = f"{db.REDIS_SERVER}/11"  # "" (--no-redis): no shared cache, database sessions
 WARMUP_PER_WORKER = 4
 PYSPY_USERS = 300
 CPROFILE_USERS = 40
@@ -95,7 +96,10 @@ def server_env(tmp: Path, keys: dict[str, str]) -> dict[str, str]:
         SITE_URL="https://127.0.0.1", DJANGO_SETTINGS_MODULE=SETTINGS,
     )  # fmt: skip
     env.pop("DEFAULT_STORAGE_BACKEND", None)
-    env.pop("REDIS_URL", None)
+    if REDIS_URL:
+        env["REDIS_URL"] = REDIS_URL
+    else:
+        env.pop("REDIS_URL", None)
     return env
 
 
@@ -105,6 +109,7 @@ def prepare_database(args, env) -> tuple[list[Account], str]:
 
     connections.close_all()
     db.create_database(URL)
+    db.flush_redis(REDIS_URL)
     start = time.perf_counter()
     manage("migrate", "--noinput", "-v", "0", env=env)
     migrate_s = time.perf_counter() - start
@@ -333,6 +338,11 @@ def main() -> None:
         default=0,
         help="--max-tasks for the timed db_worker --batch (0: the whole queue)",
     )
+    parser.add_argument(
+        "--no-redis",
+        action="store_true",
+        help="no REDIS_URL: per-process cache, sessions in the database",
+    )
     parser.add_argument("--no-drain", action="store_true")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--no-wait", action="store_true", help="do not wait for other benches")
@@ -349,6 +359,9 @@ def main() -> None:
     if args.mode == "verify":
         worker_counts = worker_counts[:1]
 
+    global REDIS_URL
+    if args.no_redis:
+        REDIS_URL = ""
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
     env = server_env(tmp, {"secret": secrets.token_urlsafe(50),
                            "evidence": secrets.token_urlsafe(50)})  # fmt: skip
@@ -357,6 +370,8 @@ def main() -> None:
     for name in ("DEBUG", "SECRET_KEY", "EVIDENCE_HMAC_KEY", "SECURE_SSL_REDIRECT", "MEDIA_ROOT",
                  "STATIC_ROOT", "VAR_DIR", "CONN_MAX_AGE", "PROXY_COUNT", "SITE_URL"):  # fmt: skip
         os.environ[name] = env[name]
+    if REDIS_URL:
+        os.environ["REDIS_URL"] = REDIS_URL
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
     host = machine()
     ctx = Context(args, env, tmp, Quiet(not args.no_wait))
