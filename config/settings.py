@@ -207,7 +207,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
     if os.environ.get("REDIS_URL")
