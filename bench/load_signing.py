@@ -384,8 +384,8 @@ def profile_block(workers: int, spy: dict | None, prof: dict | None) -> str:
         (n_plain, n_prof), plain, wall = prof["n"], prof["plain"], prof["profiled_wall"]
         out += [
             f"- In this process through django.test.Client: {n_plain} signings timed plainly, "
-            f"then {n_prof} under cProfile; one login's password check ({prof['hasher'][0]}, "
-            f"{prof['hasher'][1]} iterations): {ms(prof['pbkdf2'])} of CPU",
+            f"then {n_prof} under cProfile; one login's password check (`{prof['hasher']}`): "
+            f"{ms(prof['pbkdf2'])} of CPU",
             "",
             md.table(["request", f"median (N={n_plain})", "queries", "waiting on the database",
                       f"median under cProfile (N={n_prof})"],
