@@ -88,9 +88,13 @@ async def crowd(accounts: list[Account], http: Http, args, phase: Phase) -> dict
         except Exception as exc:  # noqa: BLE001 - every failure is counted, none stops the run
             phase.fail(account.step or "visit", f"{type(exc).__name__}: {exc}")
 
-    await asyncio.wait_for(
-        asyncio.gather(*(visit(n, a) for n, a in enumerate(accounts))), args.deadline
-    )
+    visits = [asyncio.ensure_future(visit(n, a)) for n, a in enumerate(accounts)]
+    _done, unfinished = await asyncio.wait(visits, timeout=args.deadline)
+    for task in unfinished:  # still waiting for an answer at the deadline: counted, not lost
+        task.cancel()
+    await asyncio.gather(*unfinished, return_exceptions=True)
+    phase.stopped_by_deadline = bool(unfinished)
+    last["unfinished"] = len(unfinished)
     phase.window = time.perf_counter() - start
     return last
 
@@ -161,6 +165,9 @@ def block(args, host: str, load: str, seeded: str, command: str, phase: Phase,
         f"{', '.join(f'{m:.0f}' for m in result['memory'])} MiB",
         f"- Database check: {result['check']['summary']}",
     ]
+    if last.get("unfinished"):
+        out.append(f"- {last['unfinished']:,} ASN had not finished when the run stopped at "
+                   f"--deadline {args.deadline:.0f} s")  # fmt: skip
     if phase.examples:
         out.append("- Errors, e.g.: " + "; ".join(f"`{e[:160]}`" for e in phase.examples[:3]))
     if result["log_errors"]:
