@@ -12,7 +12,7 @@ records its blocks there. The machinery is in bench/lib (http, load, procs, mach
 profile).
 
 bench/signing_instructions.py imports this module, of whichever checkout it measures, and uses
-URL (which it sets), server_env, setup_django, prepare_database, USER_AGENT, DB_TASKS,
+URL and REDIS_URL (which it sets), server_env, setup_django, prepare_database, USER_AGENT, DB_TASKS,
 visitor_ip, data_url and signature_png: keep those names.
 """
 
@@ -35,8 +35,8 @@ from lib.django_setup import DB_TASKS, LOCMEM_EMAIL, SETTINGS
 from lib.django_setup import setup as setup_django
 from lib.http import USER_AGENT, Http
 from lib.load import Phase, cpu_table, print_phase, run_phase
-from lib.machine import CORES, Quiet, machine, other_benches
-from lib.procs import Gunicorn, manage
+from lib.machine import CORES, Quiet, machine, other_benches, proc_cpu
+from lib.procs import DbWorker, Gunicorn, manage, peak_rss_mib
 from lib.profile import FRAMES, cprofile_signing, pyspy_profile
 from lib.signers import (
     RESERVE,
@@ -48,6 +48,7 @@ from lib.signers import (
     seed,
     sign_action,
     signature_png,
+    trivial_action,
     visitor_ip,
 )
 from lib.stats import lat, ms, pct
@@ -58,6 +59,7 @@ __all__ = ["DB_TASKS", "URL", "USER_AGENT", "data_url", "prepare_database", "ser
 
 SECTION = "## Signing load (bench/load_signing.py)"
 URL = f"{db.PG_SERVER}/bench_load"
+REDIS_URL = f"{db.REDIS_SERVER}/11"  # "" (--no-redis): no shared cache, database sessions
 WARMUP_PER_WORKER = 4
 PYSPY_USERS = 300
 CPROFILE_USERS = 40
@@ -82,6 +84,10 @@ class SignRun:
     log_errors: list[str]
     codes: list[str]
     disturbed: list[str]
+    trivial: Phase | None = None  # GET /sehat/hidup/ by the same employees, same server
+    memory: list[float] | None = None  # the workers' peak RSS (MiB) after the login phase
+    with_worker: Phase | None = None  # signing while a niced db_worker drains the queue
+    worker: dict | None = None  # that db_worker's CPU and certificates made
 
 
 def server_env(tmp: Path, keys: dict[str, str]) -> dict[str, str]:
@@ -93,10 +99,28 @@ def server_env(tmp: Path, keys: dict[str, str]) -> dict[str, str]:
         MEDIA_ROOT=str(tmp / "media"), STATIC_ROOT=str(tmp / "static"), VAR_DIR=str(tmp / "var"),
         CONN_MAX_AGE="60", PROXY_COUNT="1", LOG_LEVEL="WARNING", EMAIL_BACKEND=LOCMEM_EMAIL,
         SITE_URL="https://127.0.0.1", DJANGO_SETTINGS_MODULE=SETTINGS,
+        # Certificates are sealed: the development CA gives each instansi a seal (made once, by
+        # prepare_database, before any process renders).
+        SEAL_DEV_CA="1",
     )  # fmt: skip
     env.pop("DEFAULT_STORAGE_BACKEND", None)
-    env.pop("REDIS_URL", None)
+    if REDIS_URL:
+        env["REDIS_URL"] = REDIS_URL
+    else:
+        env.pop("REDIS_URL", None)
     return env
+
+
+def adopt_server_env(env: dict[str, str]) -> None:
+    """This process runs with the server's settings (same keys, media, DEBUG=0, cache), except
+    that setup_django makes its own task backend a dummy."""
+    for name in ("DEBUG", "SECRET_KEY", "EVIDENCE_HMAC_KEY", "SECURE_SSL_REDIRECT", "MEDIA_ROOT",
+                 "STATIC_ROOT", "VAR_DIR", "CONN_MAX_AGE", "PROXY_COUNT", "SITE_URL",
+                 "SEAL_DEV_CA"):  # fmt: skip
+        os.environ[name] = env[name]
+    if REDIS_URL:
+        os.environ["REDIS_URL"] = REDIS_URL
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
 
 
 def prepare_database(args, env) -> tuple[list[Account], str]:
@@ -105,13 +129,25 @@ def prepare_database(args, env) -> tuple[list[Account], str]:
 
     connections.close_all()
     db.create_database(URL)
+    db.flush_redis(REDIS_URL)
     start = time.perf_counter()
     manage("migrate", "--noinput", "-v", "0", env=env)
     migrate_s = time.perf_counter() - start
     accounts, seed_s = seed(args.instansi, args.employees + RESERVE)
+    make_seals()
     seeded = args.employees + RESERVE
     return accounts, (f"migrate {migrate_s:.0f} s, seed {seed_s:.1f} s ({seeded:,} employees "
                       f"and users incl. the {RESERVE} reserve)")  # fmt: skip
+
+
+def make_seals() -> None:
+    """Each instansi's development seal, made here once rather than raced for by the first
+    processes that render a certificate."""
+    from portal import seals
+    from portal.models import Instansi
+
+    for instansi in Instansi.objects.all():
+        seals.get_seal(instansi)
 
 
 # --- Signing runs --------------------------------------------------------------------------
@@ -124,11 +160,16 @@ def signing_run(ctx: Context, workers: int, *, login_users: int) -> tuple[SignRu
 
     args = ctx.args
     print(f"\n== signing run: {workers} workers, concurrency {args.concurrency} ==")
-    accounts, seeded = prepare_database(args, ctx.env)
-    measured, reserve = accounts[: args.employees], accounts[args.employees :]
+    extra = args.worker_phase  # employees who sign while a db_worker runs, after the others
+    accounts, seeded = prepare_database(
+        argparse.Namespace(instansi=args.instansi, employees=args.employees + extra), ctx.env
+    )
+    measured = accounts[: args.employees]
+    during_drain = accounts[args.employees : args.employees + extra]
+    reserve = accounts[args.employees + extra :]
     login_users = min(login_users, len(measured))
     # Everybody but the HTTP logins (and the warm-up) starts with a force_login session.
-    make_sessions(measured[login_users:] + reserve)
+    make_sessions(measured[login_users:] + during_drain + reserve)
     for account in accounts:
         account.data_url = data_url(signature_png(account.index))
     server = Gunicorn(workers, ctx.env, ctx.tmp / f"gunicorn-{workers}.log")
@@ -141,12 +182,14 @@ def signing_run(ctx: Context, workers: int, *, login_users: int) -> tuple[SignRu
         phase = Phase("warm-up", min(workers, args.concurrency))
         print_phase(run_phase(phase, warm, sign, max_seconds=120, **load))
         disturbed: list[str] = []  # other benchmarks found running at the end of a phase
-        login = None
+        login = memory = None
         if login_users:
             login = run_phase(Phase("login", args.concurrency), measured[:login_users],
                               login_action(http), max_seconds=args.max_seconds, quiet=ctx.quiet,
                               **load)  # fmt: skip
             print_phase(login)
+            memory = peak_rss_mib(server.worker_pids())
+            print(f"    workers' peak RSS: {', '.join(f'{m:.0f} MiB' for m in memory)}")
             disturbed += other_benches()
             # Employees the login phase did not reach (--max-seconds) sign with a session too.
             untried = [a for a in measured[:login_users] if not a.step]
@@ -156,14 +199,44 @@ def signing_run(ctx: Context, workers: int, *, login_users: int) -> tuple[SignRu
                             max_seconds=args.max_seconds, quiet=ctx.quiet, **load)  # fmt: skip
         print_phase(signing)
         disturbed += other_benches()
+        trivial = run_phase(Phase("trivial view", args.concurrency), measured,
+                            trivial_action(http), max_seconds=args.max_seconds, quiet=ctx.quiet,
+                            **load)  # fmt: skip
+        print_phase(trivial)
+        with_worker = worker = None
+        if during_drain:
+            with_worker, worker = signing_with_worker(ctx, during_drain, sign, load)
+        disturbed += other_benches()
     finally:
         server.stop()
-    check = check_database(ctx.env, measured + warm, warm)
+    check = check_database(ctx.env, measured + warm + during_drain, warm)
     print(f"  check: {check['summary']}")
     codes = [a.code for a in measured + warm if a.code]
     run = SignRun(workers, args.concurrency, seeded, login, signing, check, server.log_errors(),
-                  codes, sorted(set(disturbed)))  # fmt: skip
+                  codes, sorted(set(disturbed)), trivial, memory, with_worker, worker)  # fmt: skip
     return run, reserve
+
+
+def signing_with_worker(ctx: Context, accounts: list[Account], sign, load: dict):
+    """A further signing phase while `manage.py db_worker` at nice 10 (docs/deployment.md)
+    drains the queue the signing phase left: does signing keep its cores?"""
+    from pledges.models import Certificate
+
+    before = Certificate.objects.count()
+    worker = DbWorker(ctx.env, ctx.tmp / "db_worker.log", nice=10)
+    try:
+        time.sleep(2)  # the worker's start-up (Django, WeasyPrint) is not part of the phase
+        cpu_before = proc_cpu(worker.pid)
+        phase = run_phase(Phase("signing with a db_worker", ctx.args.concurrency), accounts, sign,
+                          max_seconds=ctx.args.max_seconds, quiet=ctx.quiet, **load)  # fmt: skip
+        cpu = proc_cpu(worker.pid) - cpu_before
+    finally:
+        worker.stop()
+    made = Certificate.objects.count() - before
+    print_phase(phase)
+    print(f"    db_worker (nice 10): {cpu / phase.window:.2f} cores, {made:,} certificates "
+          f"made during the phase and its start-up")  # fmt: skip
+    return phase, {"cores": cpu / phase.window if phase.window else 0.0, "made": made}
 
 
 def drain(ctx: Context) -> dict:
@@ -222,17 +295,21 @@ def runs_block(args, host: str, quiet: Quiet, quiet_note: str, runs: list[SignRu
     rows = []
     for run in runs:
         for phase, step, get in [(run.login, "POST /masuk/", "GET /masuk/"),
-                                 (run.sign, "POST /ikrar/<pk>/", "GET /ikrar/<pk>/")]:  # fmt: skip
+                                 (run.sign, "POST /ikrar/<pk>/", "GET /ikrar/<pk>/"),
+                                 (run.with_worker, "POST /ikrar/<pk>/ (db_worker running)",
+                                  "GET /ikrar/<pk>/")]:  # fmt: skip
             if phase is None:
                 rows.append([run.workers, run.concurrency, step, *["–"] * 6])
                 continue
+            key = "POST /ikrar/<pk>/" if phase is run.with_worker else step
             flag = " (stopped by --max-seconds)" if phase.stopped_by_deadline else ""
             rows.append([run.workers, phase.concurrency, step,
                          f"{phase.ok:,} of {phase.attempted:,}{flag}", f"{phase.window:.1f} s",
-                         f"**{phase.rate:.1f}/s**", lat(phase.latencies[step]),
+                         f"**{phase.rate:.1f}/s**", lat(phase.latencies[key]),
                          lat(phase.latencies[get]), phase.error_count])  # fmt: skip
     out += ["", md.table(head, rows)]
-    phases = [([str(r.workers), p.name], p) for r in runs for p in (r.login, r.sign) if p]
+    phases = [([str(r.workers), p.name], p) for r in runs
+              for p in (r.login, r.sign, r.trivial, r.with_worker) if p]  # fmt: skip
     out.append(cpu_table(["workers", "phase"], phases))
     for run in runs:
         w = f"- {run.workers} workers"
@@ -240,6 +317,27 @@ def runs_block(args, host: str, quiet: Quiet, quiet_note: str, runs: list[SignRu
             out.append(f"{w}, CPU per signing (GET + POST): {ms(per['gunicorn'])} in gunicorn + "
                        f"{ms(per['postgres'])} in PostgreSQL: two cores would allow at most "
                        f"{per['ceiling']:.0f} signings/s without the load generator")  # fmt: skip
+        trivial = cpu_per(run.trivial) if run.trivial else None
+        if per and trivial:
+            out.append(
+                f"{w}, the trivial view (GET /sehat/hidup/, no query, no template, with the same "
+                f"sessions through the same middleware, right after the signing phase): "
+                f"{run.trivial.ok:,} at {run.trivial.rate:.1f}/s, {ms(trivial['gunicorn'])} of "
+                f"gunicorn CPU each: a signing (GET + POST) costs **"
+                f"{per['gunicorn'] / trivial['gunicorn']:.1f} times** the trivial request"
+            )  # fmt: skip
+        if run.memory:
+            out.append(f"{w}, login: the workers' peak resident memory after the login phase "
+                       f"{', '.join(f'{m:.0f}' for m in run.memory)} MiB (Argon2id takes 19 MiB "
+                       f"per hash while it runs)")  # fmt: skip
+        if run.with_worker and run.worker:
+            p95 = pct(run.with_worker.latencies["POST /ikrar/<pk>/"], 0.95)
+            out.append(
+                f"{w}, signing while `nice -n 10 manage.py db_worker` drains the queue: "
+                f"{run.with_worker.ok:,} signings at {run.with_worker.rate:.1f}/s, POST p95 "
+                f"{ms(p95)} ({'within' if p95 <= 1 else 'over'} the 1 s goal), the worker "
+                f"{run.worker['cores']:.2f} cores busy, {run.worker['made']:,} certificates made"
+            )  # fmt: skip
         out.append(f"{w}, database check: {run.check['summary']}")
         if run.log_errors:
             out.append(f"{w}, gunicorn log: {len(run.log_errors)} error lines, e.g. "
@@ -286,8 +384,8 @@ def profile_block(workers: int, spy: dict | None, prof: dict | None) -> str:
         (n_plain, n_prof), plain, wall = prof["n"], prof["plain"], prof["profiled_wall"]
         out += [
             f"- In this process through django.test.Client: {n_plain} signings timed plainly, "
-            f"then {n_prof} under cProfile; one login's password check ({prof['hasher'][0]}, "
-            f"{prof['hasher'][1]} iterations): {ms(prof['pbkdf2'])} of CPU",
+            f"then {n_prof} under cProfile; one login's password check (`{prof['hasher']}`): "
+            f"{ms(prof['pbkdf2'])} of CPU",
             "",
             md.table(["request", f"median (N={n_plain})", "queries", "waiting on the database",
                       f"median under cProfile (N={n_prof})"],
@@ -328,10 +426,22 @@ def main() -> None:
     )
     parser.add_argument("--verify-requests", type=int, default=6000)
     parser.add_argument(
+        "--worker-phase",
+        type=int,
+        default=500,
+        help="employees who sign, after the signing phase, while a db_worker at nice 10 "
+        "drains the queue (0: no such phase; default 500)",
+    )
+    parser.add_argument(
         "--drain-max",
         type=int,
         default=0,
         help="--max-tasks for the timed db_worker --batch (0: the whole queue)",
+    )
+    parser.add_argument(
+        "--no-redis",
+        action="store_true",
+        help="no REDIS_URL: per-process cache, sessions in the database",
     )
     parser.add_argument("--no-drain", action="store_true")
     parser.add_argument("--no-profile", action="store_true")
@@ -349,15 +459,13 @@ def main() -> None:
     if args.mode == "verify":
         worker_counts = worker_counts[:1]
 
+    global REDIS_URL
+    if args.no_redis:
+        REDIS_URL = ""
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
     env = server_env(tmp, {"secret": secrets.token_urlsafe(50),
                            "evidence": secrets.token_urlsafe(50)})  # fmt: skip
-    # This process runs with the server's settings (same keys, media, DEBUG=0), except that
-    # setup_django makes its own task backend a dummy.
-    for name in ("DEBUG", "SECRET_KEY", "EVIDENCE_HMAC_KEY", "SECURE_SSL_REDIRECT", "MEDIA_ROOT",
-                 "STATIC_ROOT", "VAR_DIR", "CONN_MAX_AGE", "PROXY_COUNT", "SITE_URL"):  # fmt: skip
-        os.environ[name] = env[name]
-    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+    adopt_server_env(env)
     host = machine()
     ctx = Context(args, env, tmp, Quiet(not args.no_wait))
     quiet_note = ctx.quiet.wait("start")

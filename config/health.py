@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -61,3 +61,14 @@ def health(request):
             ok = False
             results[name] = {"ok": False, "error": type(exc).__name__}
     return JsonResponse({"ok": ok, "checks": results}, status=200 if ok else 503)
+
+
+@never_cache
+@login_not_required
+@require_GET
+def alive(request):
+    """Liveness: the process answers, through the whole middleware stack, and touches nothing
+    else (no database, no template). A supervisor restarts the app when this fails; /sehat/
+    says whether it can do its work. The benchmarks also use it as the trivial request that
+    the signing's cost is measured against."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -88,6 +88,10 @@ class RequestLimitsMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
+        if length == 0 and request.method != "POST":
+            # No body and no early rate (POST only): nothing to refuse, so no URL resolving
+            # here, which Django does again after the middleware anyway.
+            return self.get_response(request)
         try:
             view = resolve(request.path_info).func
         except Resolver404:

@@ -154,6 +154,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# axes' database handler with a leaner successful login (portal.axes_handler).
+AXES_HANDLER = "portal.axes_handler.LoginHandler"
 AXES_VERBOSE = False
 # Reverse proxies in front (nginx, a load balancer): the client address is the one the
 # outermost of them appended to X-Forwarded-For (portal.audit.client_ip).
@@ -208,12 +210,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
     if os.environ.get("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# With a shared cache, sessions are read from it (no query per request) and still written to
+# the database, so a Redis restart logs nobody out. Without one the database alone: a
+# per-process cache would keep a session alive in one worker after logout in another.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if os.environ.get("REDIS_URL")
+    else "django.contrib.sessions.backends.db"
+)
 
 # Documents are sealed (PAdES) with the instansi's seal certificate: SEAL_DIR holds one PKCS#12
 # file per instansi, `<instansi code>.p12`, its password in SEAL_PASSWORD_<CODE> (code upper-cased,

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("pledges.urls")),
     path("hukdis/", include("sanctions.urls")),
     path("sehat/", health.health, name="health"),
+    path("sehat/hidup/", health.alive, name="alive"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
 ]

@@ -25,6 +25,16 @@ def get_campaign_for(user: User, pk: int) -> Campaign:
     )
 
 
+def get_campaign_to_sign(user: User, pk: int) -> Campaign:
+    """get_campaign_for for the signing page, which reads it on every GET and POST: possibly a
+    copy up to Campaign.CACHE_SECONDS old. What must hold exactly is checked again when
+    signing (the text hash under lock, the one-valid-signature constraint)."""
+    campaign = Campaign.cached(pk)
+    if campaign is None or not campaign.is_visible_to(user):
+        raise Http404
+    return campaign
+
+
 def latest_campaign(user: User) -> Campaign | None:
     """The newest current campaign the user can see (what a menu link opens)."""
     return Campaign.objects.visible_to(user).current().order_by("-opens_on").first()

@@ -9,7 +9,8 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -50,17 +51,37 @@ def normalize_code(raw: str) -> str:
     return codes.normalize(raw, CODE_LENGTH)
 
 
+def forget_now_and_after_commit(keys: list[str]) -> None:
+    """Drop cached copies of rows being changed: at once, and again once the change is
+    committed, since a request that read the old row meanwhile may have cached it again."""
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+EVERY_INSTANSI = object()  # what campaign_scope answers for a user who sees every campaign
+
+
+def campaign_scope(user: User):
+    """Whose campaigns the user sees: EVERY_INSTANSI, one instansi's id, or None."""
+    if not user.is_authenticated:
+        return None
+    if user.is_auditor:
+        return EVERY_INSTANSI
+    if user.instansi_id:
+        return user.instansi_id
+    if user.employee_id:
+        return user.employee.instansi_id
+    return None
+
+
 class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> CampaignQuerySet:
-        if not user.is_authenticated:
+        scope = campaign_scope(user)
+        if scope is None:
             return self.none()
-        if user.is_auditor:
+        if scope is EVERY_INSTANSI:
             return self.all()
-        if user.instansi_id:
-            return self.filter(instansi_id=user.instansi_id)
-        if user.employee_id:
-            return self.filter(instansi_id=user.employee.instansi_id)
-        return self.none()
+        return self.filter(instansi_id=scope)
 
     def with_supersession(self) -> CampaignQuerySet:
         """Answer is_superseded in the same query (the signing page asks it on every request)."""
@@ -132,6 +153,12 @@ class Campaign(models.Model):
 
     objects = CampaignQuerySet.as_manager()
 
+    # The signing page reads its campaign on every GET and POST; at an apel thousands of them a
+    # minute. A copy is kept this long in the default cache; save() forgets it at once (in every
+    # worker with the shared cache of REDIS_URL; without it, in the saving worker only, and the
+    # others see a closed or superseded campaign at most this late).
+    CACHE_SECONDS = 10
+
     class Meta:
         verbose_name = _("kampanye")
         verbose_name_plural = _("kampanye")
@@ -144,6 +171,36 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title if self.version == 1 else f"{self.title} (versi {self.version})"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # A new version supersedes the previous one: both copies go, now and again after
+        # COMMIT (another request may have cached the old row meanwhile).
+        keys = [self._cache_key(pk) for pk in (self.pk, self.previous_version_id) if pk]
+        forget_now_and_after_commit(keys)
+
+    @staticmethod
+    def _cache_key(pk) -> str:
+        return f"pledges:campaign:{pk}"
+
+    @classmethod
+    def cached(cls, pk: int) -> Campaign | None:
+        """The campaign with its instansi and its is_superseded answer, from the cache when a
+        copy is there (see CACHE_SECONDS)."""
+        key = cls._cache_key(pk)
+        campaign = cache.get(key)
+        if campaign is None:
+            campaign = (
+                cls.objects.with_supersession().select_related("instansi").filter(pk=pk).first()
+            )
+            if campaign is not None:
+                cache.set(key, campaign, cls.CACHE_SECONDS)
+        return campaign
+
+    def is_visible_to(self, user: User) -> bool:
+        """What CampaignQuerySet.visible_to answers, for one campaign in hand."""
+        scope = campaign_scope(user)
+        return scope is EVERY_INSTANSI or (scope is not None and scope == self.instansi_id)
 
     @property
     def template_label(self) -> str:
@@ -820,10 +877,39 @@ class Apel(models.Model):
     def __str__(self) -> str:
         return f"{self.name}, {self.place}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.forget_cached(self.campaign_id)
+
     def is_open(self, moment: dt.datetime | None = None) -> bool:
         moment = moment or timezone.now()
         closed = self.closed_at is not None and self.closed_at <= moment
         return self.starts_at <= moment < self.ends_at and not closed
+
+    # Every ikrar signed asks which apel is open for the signer's unit; the answer is kept this
+    # long in the default cache, and forgotten after any change (pledges.services, save()).
+    CACHE_SECONDS = 10
+
+    @staticmethod
+    def _cache_key(campaign_id) -> str:
+        return f"pledges:apels:{campaign_id}"
+
+    @classmethod
+    def not_ended_cached(cls, campaign_id: int, now: dt.datetime) -> list[tuple[Apel, set[int]]]:
+        """The campaign's apel that had not ended at `now`, newest first, each with the ids of
+        its invited units (none: every unit), possibly CACHE_SECONDS old."""
+        key = cls._cache_key(campaign_id)
+        found = cache.get(key)
+        if found is None:
+            apels = cls.objects.filter(campaign_id=campaign_id, ends_at__gt=now)
+            found = [(apel, {u.pk for u in apel.units.all()})
+                     for apel in apels.prefetch_related("units")]  # fmt: skip
+            cache.set(key, found, cls.CACHE_SECONDS)
+        return found
+
+    @classmethod
+    def forget_cached(cls, campaign_id: int) -> None:
+        forget_now_and_after_commit([cls._cache_key(campaign_id)])
 
     def invited_units(self):
         """The units asked to come (a kecamatan brings the kelurahan under it); all without a

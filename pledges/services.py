@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,11 +147,12 @@ def append_signature(
 
 def _open_apel(campaign: Campaign, unit: Unit, now) -> Apel | None:
     """The apel of this campaign open now that invited the signer's unit (or every unit, or the
-    kecamatan above a kelurahan)."""
-    invited = Q(units__isnull=True) | Q(units=unit.pk)
-    if unit.parent_id:
-        invited |= Q(units=unit.parent_id)
-    return Apel.objects.open_at(now).filter(invited, campaign=campaign).first()
+    kecamatan above a kelurahan); the newest if several."""
+    mine = {unit.pk, unit.parent_id} - {None}
+    for apel, invited in Apel.not_ended_cached(campaign.pk, now):
+        if apel.is_open(now) and (not invited or invited & mine):
+            return apel
+    return None
 
 
 def _freeze(campaign: Campaign, now) -> str:
@@ -518,6 +518,7 @@ def close_apel(*, apel: Apel, actor, request=None) -> None:
         if closed:
             record("apel.close", actor=actor, instansi=apel.instansi_id, target=apel,
                    request=request, apel=apel.pk)  # fmt: skip
+            Apel.forget_cached(apel.campaign_id)
     apel.refresh_from_db()
 
 

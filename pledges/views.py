@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,7 +26,12 @@ from portal.limits import UPLOAD_OVERHEAD, max_body, public_rate
 from portal.models import User
 
 from . import services, work
-from .access import get_campaign_for, get_downloadable_signature, get_own_signature
+from .access import (
+    get_campaign_for,
+    get_campaign_to_sign,
+    get_downloadable_signature,
+    get_own_signature,
+)
 from .certificates import certificate_for
 from .forms import (
     MAX_VERIFY_UPLOAD,
@@ -135,10 +142,29 @@ def signing_flow(request, campaign: Campaign, page: SigningPage, **context):
             "form": form,
             "page": page,
             "closing": campaign.closing_for(page.kind),
+            "points_html": frozen_points_html(form, campaign, page.kind),
             **context,
         },
         status=400 if form.errors else 200,
     )
+
+
+_points_html: dict[tuple[str, str, str], str] = {}
+
+
+def frozen_points_html(form: SignForm, campaign: Campaign, kind: str) -> str | None:
+    """The points' checkboxes of an empty form, rendered once per frozen text, kind and
+    language in this process: the same for every signer, and most of the page's rendering.
+    None for a bound form (ticks and errors of its own) or a text that may still change."""
+    if form.is_bound or not campaign.text_hash:
+        return None
+    key = (campaign.text_hash, kind, get_language())
+    html = _points_html.get(key)
+    if html is None:
+        html = render_to_string("pledges/_sign_points.html", {"form": form})
+        if len(_points_html) < 200:  # a bound on texts x kinds x languages, never reached
+            _points_html[key] = html
+    return html
 
 
 def _to_result(request, signature: Signature, *, just_signed: bool = False):
@@ -167,7 +193,7 @@ def _submitted_before(request) -> Signature | None:
 @asn_required
 @require_http_methods(["GET", "POST"])
 def sign(request, pk: int):
-    campaign = get_campaign_for(request.user, pk)
+    campaign = get_campaign_to_sign(request.user, pk)
     employee = request.user.employee
     valid = Signature.objects.ikrar().valid().filter(campaign=campaign, employee=employee)
     page = SigningPage(

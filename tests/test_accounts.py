@@ -661,6 +661,35 @@ def test_it_forgets_failures_after_a_successful_login(asn_user):
     assert attempt(client, asn_user.username, PASSWORD).status_code == 302
 
 
+def test_a_successful_login_is_logged_by_axes_in_few_queries(
+    asn_user, django_assert_max_num_queries
+):
+    """The apel rush: axes' handler is trimmed (portal.axes_handler) to the access log row and
+    an EXISTS for failures to forget; the rest is the lockout check, the user, the session."""
+    from axes.models import AccessLog
+
+    client = Client()
+    client.get(reverse("login"))
+    with django_assert_max_num_queries(13):  # savepoints included
+        assert attempt(client, asn_user.username, PASSWORD).status_code == 302
+    logged = AccessLog.objects.get()
+    assert logged.username == asn_user.username and logged.ip_address == "127.0.0.1"
+
+
+def test_the_login_form_marks_what_is_missing(client):
+    page = client.post(reverse("login"), {"username": "", "password": ""}).content.decode()
+    assert '<label for="id_username" class="form-label requiredField">' in page
+    assert 'aria-invalid="true" aria-describedby="error_id_username"' in page
+    assert '<span id="error_id_password" class="invalid-feedback">' in page
+
+
+def test_the_login_form_says_a_wrong_password_above_the_fields(asn_user, client):
+    page = attempt(client, asn_user.username, "salah").content.decode()
+    assert 'class="alert alert-block alert-danger" role="alert"' in page
+    assert "kata sandi salah" in page
+    assert f'value="{asn_user.username}"' in page and "is-invalid" not in page
+
+
 @pytest.mark.parametrize("persona", ["bkd_user", "sekda_user", "inspektorat_user", "auditor_user"])
 def test_it_audits_staff_logins(request, persona):
     user = request.getfixturevalue(persona)

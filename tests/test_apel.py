@@ -65,6 +65,22 @@ def test_nothing_is_tagged_before_the_start_or_after_the_close(hall, campaign, b
     assert early.apel is None and late.apel is None and not apel.is_open()
 
 
+def test_an_apel_made_or_changed_is_seen_by_the_next_signature(instansi, unit, campaign,
+                                                                bkd_user):  # fmt: skip
+    """Which apel is open is cached per campaign (Apel.not_ended_cached); changes drop it."""
+    before = make_signature(make_employee(unit, "Penanda Tangan Pertama"), campaign)
+    now = timezone.now()
+    apel = save_apel(
+        apel=Apel(instansi=instansi, campaign=campaign, place="Aula Kantor Bupati",
+                  starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(hours=1)),
+        units=[], actor=bkd_user,
+    )  # fmt: skip
+    inside = make_signature(make_employee(unit, "Penanda Tangan Kedua"), campaign)
+    save_apel(apel=apel, units=[make_unit(instansi, "Dinas Lain")], actor=bkd_user)
+    not_invited = make_signature(make_employee(unit, "Penanda Tangan Ketiga"), campaign)
+    assert (before.apel, inside.apel, not_invited.apel) == (None, apel, None)
+
+
 def test_the_count_is_right_and_shared_between_screens(hall, campaign, django_assert_num_queries):
     apel, people = hall
     make_signature(people["kecamatan"][0], campaign)

@@ -41,3 +41,23 @@ def test_anonymous_hits_do_not_write_to_storage_each_time(client, monkeypatch):
     for _ in range(5):
         assert client.get(reverse("health")).json()["checks"]["storage"]["ok"] is True
     assert len(writes) == 1
+
+
+@pytest.mark.parametrize("who", ["anonymous", "asn", "bkd"])
+def test_liveness_answers_everyone_and_reads_nothing_itself(
+    client, who, request, django_assert_max_num_queries
+):
+    """Public like /sehat/ (a supervisor asks it); the view touches nothing. A signed-in
+    browser's session and user are still loaded by the middleware (LoginRequiredMiddleware
+    asks whether the user is authenticated before it looks at the view)."""
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(f"{who}_user"))
+    with django_assert_max_num_queries(0 if who == "anonymous" else 2):
+        response = client.get(reverse("alive"))
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_liveness_is_get_only(client):
+    assert client.post(reverse("alive")).status_code == 405

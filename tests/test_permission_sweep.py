@@ -46,6 +46,7 @@ MATRIX = {
     "logout": ("post", None, AUTHENTICATED),
     "set_language": ("post", None, EVERYONE),
     "health": ("get", None, EVERYONE),
+    "alive": ("get", None, EVERYONE),
     "favicon": ("get", None, EVERYONE),
     "portal:roster_import": ("get", None, BKD),
     "portal:roster_import_result": ("get", None, BKD),

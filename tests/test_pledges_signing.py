@@ -76,13 +76,15 @@ def test_signing_costs_a_fixed_handful_of_queries(
     first = make_user(employee=make_employee(unit, name="Yosef Nahak"))
     assert login(first).post(sign_url(campaign), form_data()).status_code == 302  # freezes
     client = login(asn_user)
-    # session, user with employee/unit/instansi, campaign with is_superseded, own signature,
+    # session (database sessions: no REDIS_URL here), user with employee/unit/instansi,
+    # campaign with is_superseded (read again: freezing it saved it), own signature,
     # is_unit_head for the navigation
     with django_assert_num_queries(5):
         assert client.get(sign_url(campaign)).status_code == 200
-    # the same four, then the open apel, savepoint, chain head lock, insert, chain head
-    # update, release
-    with django_assert_num_queries(10):
+    # session, user, own signature, then savepoint, chain head lock, insert, chain head
+    # update, release: the campaign (Campaign.cached) and the open apel
+    # (Apel.not_ended_cached) are the copies the requests before left in the cache
+    with django_assert_num_queries(8):
         assert client.post(sign_url(campaign), form_data()).status_code == 302
 
 
@@ -215,6 +217,29 @@ def test_a_new_version_supersedes_the_old_text(asn_user, bkd_user, campaign):
     other = make_user(employee=make_employee(campaign.instansi.units.first(), "Yakobus Mali"))
     assert login(other).get(sign_url(campaign)).status_code == 403
     assert login(other).get(sign_url(new)).status_code == 200
+
+
+def test_a_campaign_closed_by_the_bkd_stops_signing_at_once(asn_user, bkd_user, campaign):
+    """The signing page keeps a copy of its campaign (Campaign.cached); a change drops it."""
+    from pledges.services import save_campaign
+
+    client = login(asn_user)
+    assert client.get(sign_url(campaign)).status_code == 200
+    ended = timezone.localdate() - dt.timedelta(days=3)
+    campaign.opens_on, campaign.closes_on = ended - dt.timedelta(days=7), ended
+    save_campaign(campaign=campaign, actor=bkd_user)
+    assert client.get(sign_url(campaign)).status_code == 403
+    assert client.post(sign_url(campaign), form_data()).status_code == 403
+    assert not Signature.objects.exists()
+
+
+def test_the_cached_campaign_is_still_only_for_its_own_instansi(asn_user, campaign):
+    from tests.conftest import make_instansi, make_unit
+
+    login(asn_user).get(sign_url(campaign))  # cached now
+    elsewhere = make_unit(make_instansi("kupang"), "Dinas Kesehatan")
+    stranger = make_user(employee=make_employee(elsewhere, "Yohana Fanggi"))
+    assert login(stranger).get(sign_url(campaign)).status_code == 404
 
 
 def test_the_home_page_says_what_to_do_next(asn_user, campaign):

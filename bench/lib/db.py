@@ -87,3 +87,17 @@ def switch_database(url: str) -> None:
     connections.close_all()
     settings.DATABASES["default"]["NAME"] = db_name(url)
     connections["default"].settings_dict["NAME"] = db_name(url)
+
+
+# The shared cache of the deployment (REDIS_URL): sessions, rate limits, the signing page's
+# campaign and apel. The benchmarks use a Redis database of their own on the local server,
+# emptied with every fresh PostgreSQL database (cached rows name primary keys that a new
+# database reuses).
+REDIS_SERVER = "redis://127.0.0.1:6379"
+
+
+def flush_redis(url: str) -> None:
+    if url:
+        import redis
+
+        redis.Redis.from_url(url).flushdb()

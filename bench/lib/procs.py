@@ -99,3 +99,50 @@ class Gunicorn:
         bad = ("Traceback", "ERROR", "CRITICAL", "WORKER TIMEOUT")
         lines = self.log.read_text(errors="replace").splitlines()
         return [line for line in lines if any(word in line for word in bad)]
+
+
+class DbWorker:
+    """`manage.py db_worker` (django-tasks' database queue) polling every `interval` seconds,
+    at `nice` CPU priority as docs/deployment.md runs it, so that signing keeps the cores it
+    needs; started in the project with `env`, its output appended to `log`."""
+
+    def __init__(self, env: dict[str, str], log: Path, *, nice: int = 10,
+                 interval: float = 0.5) -> None:  # fmt: skip
+        self.log = log
+        command = [str(VENV_BIN / "python"), "manage.py", "db_worker", "--no-startup-delay",
+                   "--interval", str(interval)]  # fmt: skip
+        if nice:
+            command = ["nice", "-n", str(nice), *command]
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid  # nice execs the command: the same process
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # finishes the task in hand, then exits
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def peak_rss_mib(pids: list[int]) -> list[float]:
+    """Each process's high-water resident memory (VmHWM) in MiB; 0 for one that is gone."""
+    out = []
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            out.append(0.0)
+            continue
+        kib = next((int(line.split()[1]) for line in status.splitlines()
+                    if line.startswith("VmHWM:")), 0)  # fmt: skip
+        out.append(kib / 1024)
+    return out

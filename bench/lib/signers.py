@@ -21,7 +21,7 @@ from lib.procs import manage
 PASSWORD = "bench-sandi-ikrar-2024"
 UNITS_PER_INSTANSI = 10
 RESERVE = 400  # employees beyond --employees, for warm-up and the profiles
-SIGNED_RE = re.compile(r"/ikrar/tercatat/([0-9A-Z]{16})/")
+SIGNED_RE = re.compile(r"/ikrar/tercatat/([0-9A-Z]{16})/(?:\?tercatat=1)?")
 
 
 @dataclass
@@ -196,6 +196,19 @@ def sign_action(http: Http, points: int):
     return action
 
 
+def trivial_action(http: Http, path: str = "/sehat/hidup/"):
+    """One GET of the trivial view (no query, no template) with the account's session: the
+    middleware stack alone, what a signing's cost is compared with."""
+
+    async def action(account: Account, phase: Phase) -> bool:
+        account.step = f"GET {path}"
+        seconds, reply = await http.request(account.cookies, account.ip, "GET", path)
+        phase.record(account.step, seconds, reply, reply.status == 200)
+        return reply.status == 200
+
+    return action
+
+
 def check_database(env: dict[str, str], accounts: list[Account], warm: list[Account]) -> dict:
     """Every 302 has exactly its one signature, no employee two valid ones, every image its own
     hash, every signature a queued render task, and verify_chain passes."""
@@ -217,11 +230,16 @@ def check_database(env: dict[str, str], accounts: list[Account], warm: list[Acco
     two_valid = sum(1 for n in valid.values() if n > 1)
     unexpected = sum(1 for nip in per_employee if nip not in signed)
     hashes = len({h for *_x, h in rows})
+    # Queued, or already done by a db_worker running alongside (bench/apel.py, load_signing's
+    # phase with a worker): either way every signature has its task, and none failed.
     queued = DBTaskResult.objects.filter(
-        task_path__endswith="render_certificate", status="READY"
+        task_path__endswith="render_certificate", status__in=["READY", "RUNNING", "SUCCESSFUL"]
     ).count()
     chain = manage("verify_chain", env=env, check=False, capture=True)
     chain_lines = [line for line in chain.stdout.splitlines() if line.strip()]
+    # A warning (no checkpoint outside the database yet: a fresh database has none) is not a
+    # failure; every chain must say OK.
+    chain_lines = [line for line in chain_lines if not line.startswith("PERINGATAN")]
     chain_ok = chain.returncode == 0 and all(line.startswith("OK") for line in chain_lines)
     ok = (exactly_one == len(signed) and two_valid == 0 and unexpected == 0
           and hashes == len(rows) and queued == len(rows) and chain_ok)  # fmt: skip
@@ -235,6 +253,7 @@ def check_database(env: dict[str, str], accounts: list[Account], warm: list[Acco
         f"warm-up), {exactly_one:,} of them have exactly one signature with the redirect's code; "
         f"{two_valid} employees with two valid signatures; {unexpected} signatures of employees "
         f"without a 302; {len(rows):,} signatures, {hashes:,} distinct image hashes, "
-        f"{queued:,} render_certificate tasks queued; `manage.py verify_chain`: {chain_text}"
+        f"{queued:,} render_certificate tasks queued or done; `manage.py verify_chain`: "
+        f"{chain_text}"
     )
     return {"ok": ok, "summary": summary, "signatures": len(rows)}
