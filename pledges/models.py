@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
+import zlib
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
@@ -56,6 +58,14 @@ def forget_now_and_after_commit(keys: list[str]) -> None:
     committed, since a request that read the old row meanwhile may have cached it again."""
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+@functools.cache
+def model_shape(model) -> str:
+    """A short fingerprint of a model's columns, in the keys of its cached (pickled) rows: a
+    release that changes the model never unpickles the previous release's copies."""
+    names = ",".join(f.attname for f in model._meta.concrete_fields)
+    return f"{zlib.crc32(names.encode()):08x}"
 
 
 EVERY_INSTANSI = object()  # what campaign_scope answers for a user who sees every campaign
@@ -179,9 +189,9 @@ class Campaign(models.Model):
         keys = [self._cache_key(pk) for pk in (self.pk, self.previous_version_id) if pk]
         forget_now_and_after_commit(keys)
 
-    @staticmethod
-    def _cache_key(pk) -> str:
-        return f"pledges:campaign:{pk}"
+    @classmethod
+    def _cache_key(cls, pk) -> str:
+        return f"pledges:campaign:{model_shape(cls)}:{pk}"
 
     @classmethod
     def cached(cls, pk: int) -> Campaign | None:
@@ -890,9 +900,9 @@ class Apel(models.Model):
     # long in the default cache, and forgotten after any change (pledges.services, save()).
     CACHE_SECONDS = 10
 
-    @staticmethod
-    def _cache_key(campaign_id) -> str:
-        return f"pledges:apels:{campaign_id}"
+    @classmethod
+    def _cache_key(cls, campaign_id) -> str:
+        return f"pledges:apels:{model_shape(cls)}:{campaign_id}"
 
     @classmethod
     def not_ended_cached(cls, campaign_id: int, now: dt.datetime) -> list[tuple[Apel, set[int]]]:
