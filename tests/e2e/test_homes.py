@@ -120,8 +120,8 @@ def test_each_home_fits_the_desktop_navbar_and_the_phone(live_server, page: Page
     shoot(page, f"home-{role}-phone")
     # The hamburger opens the menu; every group opens inside it without widening the page.
     page.get_by_role("button", name="Buka menu").click()
+    expect(page.locator("#mainnav.show")).to_be_visible()  # opened, not still sliding open
     toggles = page.locator("#mainnav .dropdown-toggle")
-    expect(toggles.first).to_be_visible()
     for n in range(toggles.count()):
         toggles.nth(n).click()
         expect(toggles.nth(n)).to_have_attribute("aria-expanded", "true")
