@@ -224,6 +224,11 @@ SESSION_ENGINE = (
     if os.environ.get("REDIS_URL")
     else "django.contrib.sessions.backends.db"
 )
+# The session's user (with its employee, unit and instansi) is kept in the shared cache this
+# many seconds, changes dropping it (portal.session_user); never in a per-process cache.
+USER_CACHE_SECONDS = int(
+    os.environ.get("USER_CACHE_SECONDS", "60" if os.environ.get("REDIS_URL") else "0")
+)
 
 # Documents are sealed (PAdES) with the instansi's seal certificate: SEAL_DIR holds one PKCS#12
 # file per instansi, `<instansi code>.p12`, its password in SEAL_PASSWORD_<CODE> (code upper-cased,

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
-import zlib
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from portal import codes
+from portal.caching import forget_now_and_after_commit, model_shape
 from portal.evidence import (
     AppendOnly,
     AppendOnlyQuerySet,
@@ -51,21 +50,6 @@ def new_code() -> str:
 
 def normalize_code(raw: str) -> str:
     return codes.normalize(raw, CODE_LENGTH)
-
-
-def forget_now_and_after_commit(keys: list[str]) -> None:
-    """Drop cached copies of rows being changed: at once, and again once the change is
-    committed, since a request that read the old row meanwhile may have cached it again."""
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
-
-
-@functools.cache
-def model_shape(model) -> str:
-    """A short fingerprint of a model's columns, in the keys of its cached (pickled) rows: a
-    release that changes the model never unpickles the previous release's copies."""
-    names = ",".join(f.attname for f in model._meta.concrete_fields)
-    return f"{zlib.crc32(names.encode()):08x}"
 
 
 EVERY_INSTANSI = object()  # what campaign_scope answers for a user who sees every campaign

@@ -3,18 +3,20 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from . import session_user
+
 
 class UserBackend(ModelBackend):
     """ModelBackend that loads the session's user with its employee, unit and instansi: every
-    ASN page needs them, and three lazy queries per request add up under an election rush."""
+    ASN page needs them, and three lazy queries per request add up under an election rush.
+    With the shared cache, a copy is read from it instead (portal.session_user)."""
 
     def get_user(self, user_id):
         User = get_user_model()
-        try:
-            user = User.objects.for_request().get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = session_user.load(
+            user_id, lambda: User.objects.for_request().filter(pk=user_id).first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def user_can_authenticate(self, user) -> bool:
         """An employee the roster marks inactive no longer logs in (their past signatures stay

@@ -8,7 +8,7 @@ from typing import BinaryIO
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import accounts, audit, roster
+from . import accounts, audit, roster, session_user
 from .models import Employee, Instansi, Official, Unit, User
 from .roster import BATCH_SIZE, RosterRow, RowError, guess_unit_kind, same_text, unit_key
 
@@ -133,6 +133,8 @@ def import_roster(
         )
 
         result.units_placed = _place_units(good, units)
+        # Bulk writes send no signals: every cached signed-in user goes (portal.session_user).
+        session_user.forget_everyone()
 
         in_file = {row.nip for row in rows}
         missing = sorted(
