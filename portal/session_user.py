@@ -66,8 +66,10 @@ def forget_everyone() -> None:
         transaction.on_commit(lambda: cache.set(GENERATION, uuid.uuid4().hex, None))
 
 
-def _user_changed(sender, instance, **kwargs) -> None:
-    forget([instance.pk])
+def _user_changed(sender, instance, update_fields=None, **kwargs) -> None:
+    # Every login saves last_login, which no page reads: the copy stays good.
+    if update_fields != frozenset({"last_login"}):
+        forget([instance.pk])
 
 
 def _linked_changed(sender, instance, **kwargs) -> None:

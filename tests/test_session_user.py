@@ -140,8 +140,12 @@ def test_a_unit_change_uncommitted_while_copied_still_drops_it(
 
 
 @cached
-def test_the_login_page_still_logs_in_and_caches_nothing_wrong(client, unit):
+def test_logging_in_again_keeps_the_copy(client, unit, django_assert_num_queries):
+    """A login saves last_login, which no page reads."""
     user = make_user(employee=make_employee(unit, "Yosef Nahak"))
+    fresh_copy(user)
     response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get(reverse("home")).context["user"].pk == user.pk
+    assert user.__class__.objects.get(pk=user.pk).last_login is not None
+    with django_assert_num_queries(0):
+        assert fresh_copy(user).pk == user.pk
