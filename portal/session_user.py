@@ -1,6 +1,7 @@
 """The signed-in user, with what every page reads of it, kept in the shared cache.
 
-Loading it (the user, its instansi, employee, unit and official) is one query, but Django
+Loading it (the user, its instansi, employee, unit and official, and whether it heads a unit)
+is two queries, but Django
 builds and compiles that query anew on every request: a quarter of a gunicorn worker's time
 during a signing rush (docs/benchmarks.md). With the shared cache of REDIS_URL a pickled copy
 is kept for settings.USER_CACHE_SECONDS, and changes drop it:
@@ -50,6 +51,9 @@ def load(user_id, fetch: Callable):
         return copy[1]
     user = fetch()
     if user is not None:
+        # The navigation asks on every page; a change of head is a unit's change (a new
+        # generation), so the answer is kept with the copy.
+        user.is_unit_head  # noqa: B018
         cache.set(key, (generation, user), seconds)
     return user
 

@@ -29,7 +29,7 @@ def fresh_copy(user: User) -> User:
 
 @cached
 def test_the_second_request_reads_the_user_from_the_cache(asn_user, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the user with its links, and is_unit_head
         first = fresh_copy(asn_user)
     with django_assert_num_queries(0):
         again = fresh_copy(asn_user)
@@ -43,6 +43,19 @@ def test_without_a_shared_cache_nothing_is_kept(asn_user, django_assert_num_quer
     fresh_copy(asn_user)
     with django_assert_num_queries(1):
         fresh_copy(asn_user)
+
+
+@cached
+def test_a_new_unit_head_gets_the_pakta_menu_at_once(
+    asn_user, employee, unit, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    assert fresh_copy(asn_user).is_unit_head is False
+    with django_assert_num_queries(0):
+        assert fresh_copy(asn_user).is_unit_head is False  # kept with the copy
+    with django_capture_on_commit_callbacks(execute=True):
+        unit.head = employee
+        unit.save(update_fields=["head"])
+    assert fresh_copy(asn_user).is_unit_head is True
 
 
 @cached
