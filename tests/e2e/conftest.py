@@ -1,9 +1,14 @@
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+# An assertion waits up to 15 s instead of Playwright's 5: the certificate is rendered on
+# commit, before the thank-you page, and CI runs two test processes on two cores.
+expect.set_options(timeout=15_000)
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
