@@ -78,7 +78,8 @@ def _postgres_role(entry: Path, database: str) -> str:
 
 
 def all_processes(database: str) -> dict[int, tuple[str, float]]:
-    """Every process's command name and CPU-seconds so far."""
+    """Every process's command name and CPU-seconds so far (PostgreSQL's with its exited
+    backends: of every database, since the postmaster counts them together)."""
     found = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -86,9 +87,13 @@ def all_processes(database: str) -> dict[int, tuple[str, float]]:
                 head, rest = (entry / "stat").read_text().rsplit(")", 1)
                 fields = rest.split()
                 comm = head.split("(", 1)[1]
+                seconds = int(fields[11]) + int(fields[12])
                 if comm == "postgres":
                     comm = _postgres_role(entry, database)
-                found[int(entry.name)] = (comm, (int(fields[11]) + int(fields[12])) / TICK)
+                    # A backend that exited (CONN_MAX_AGE replaces them every minute) leaves its
+                    # CPU in its reaped children's count, on the postmaster (cutime + cstime).
+                    seconds += int(fields[13]) + int(fields[14])
+                found[int(entry.name)] = (comm, seconds / TICK)
     return found
 
 
