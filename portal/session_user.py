@@ -18,6 +18,7 @@ a copy per process would keep an employee the roster deactivated signed in in ot
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Iterable
 
@@ -31,10 +32,17 @@ from .caching import forget_now_and_after_commit, model_shape
 GENERATION = "portal:session-user:generation"
 
 
-def _key(user_id) -> str:
-    from .models import User
+@functools.cache
+def _shape() -> str:
+    """The columns of every model in a copy: a release that changes any of them never
+    unpickles the previous release's copies."""
+    from .models import Employee, Instansi, Official, Unit, User
 
-    return f"portal:session-user:{model_shape(User)}:{user_id}"
+    return "-".join(model_shape(model) for model in (User, Employee, Unit, Instansi, Official))
+
+
+def _key(user_id) -> str:
+    return f"portal:session-user:{_shape()}:{user_id}"
 
 
 def load(user_id, fetch: Callable):

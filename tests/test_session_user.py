@@ -162,3 +162,12 @@ def test_logging_in_again_keeps_the_copy(client, unit, django_assert_num_queries
     assert user.__class__.objects.get(pk=user.pk).last_login is not None
     with django_assert_num_queries(0):
         assert fresh_copy(user).pk == user.pk
+
+
+def test_a_release_that_changes_any_model_in_the_copy_never_reads_old_copies():
+    """The key carries the columns of the user and of every row pickled with it."""
+    from portal.caching import model_shape
+    from portal.models import Employee, Instansi, Unit
+
+    key = session_user._key(7)
+    assert all(model_shape(m) in key for m in (User, Employee, Unit, Instansi, Official))
