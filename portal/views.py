@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import limits
 from .access import get_unit_for, role_required
 from .audit import action_label, record
-from .fields import is_id
 from .forms import LoginForm, UnitHeadForm
 from .models import AuditEvent, User
 
@@ -57,9 +56,6 @@ def audit_log(request):
     person = request.GET.get("orang", "").strip()[:100]
     action = request.GET.get("action", "")[:40]
     events = scope.by_person(person).select_related("actor__employee", "actor__official")
-    actor = request.GET.get("user", "")
-    if is_id(actor):
-        events = events.filter(actor_id=int(actor))
     if action:
         events = events.filter(action=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))

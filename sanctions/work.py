@@ -18,7 +18,6 @@ class CaseWork:
     cases: list[Case]  # the nearest deadlines first, so the overdue lead
     open: int
     overdue: int
-    undated: int  # open, but no deadline running (screening, examination, in force)
 
 
 def cases_by_deadline(user: User, limit: int = 20) -> CaseWork:
@@ -35,6 +34,5 @@ def cases_by_deadline(user: User, limit: int = 20) -> CaseWork:
     counts = cases.aggregate(
         open=Count("pk"),
         overdue=Count("pk", filter=Q(due_on__lt=today)),
-        undated=Count("pk", filter=Q(due_on__isnull=True)),
     )
     return CaseWork(rows, **counts)
