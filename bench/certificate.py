@@ -134,10 +134,11 @@ def run(runs: int) -> dict:
     import_s, _ = timed(lambda: __import__("weasyprint"))
     from django.core.files.storage import default_storage
     from django.template.loader import render_to_string
+    from django.utils import translation
 
     from pledges.certificates import DENSITIES, certificate_context, issue_certificate
     from pledges.models import Certificate
-    from portal import documents, seals
+    from portal import documents, seals, stamping
     from portal.pdf import html_to_pdf
 
     context = certificate_context(signature)
@@ -159,6 +160,23 @@ def run(runs: int) -> dict:
             "pdf/certificate.html", context, instansi=instansi, number=number, max_pages=1
         )
 
+    def blank_page() -> object:
+        """The campaign's blank page, laid out afresh (once per process and template)."""
+        slots: dict = {}
+        page = documents.page_context(instansi, number=number)
+        with translation.override("id"):
+            html = render_to_string("pdf/certificate.html", {
+                **context, "doc": page, "density": 0, stamping.SLOTS: slots,
+            })  # fmt: skip
+        return documents._blank_page.__wrapped__(html)
+
+    def stamp() -> bytes:
+        issued = documents.issue_stamped(
+            "pdf/certificate.html", context, instansi=instansi, number=number, reason="Ikrar"
+        )
+        assert issued is not None, "the benchmark's certificate must be stamped"
+        return issued.pdf
+
     cold_s, pdf = timed(render)
     assert pdf.startswith(b"%PDF-"), pdf[:20]
     bare()
@@ -174,6 +192,8 @@ def run(runs: int) -> dict:
             ("render", render),
             ("pdfa", render_pdfa),
             ("seal", lambda: seals.seal_pdf(pdfa, instansi, reason="Ikrar Netralitas")),
+            ("blank", blank_page),
+            ("stamp", stamp),
         ]:
             times.setdefault(name, []).append(timed(fn)[0])
 
@@ -219,6 +239,8 @@ def run(runs: int) -> dict:
         row("render certificate (plain PDF)", times["render"]),
         row("render certificate as PDF/A-3b", times["pdfa"]),
         row("seal (PAdES B-B) of the PDF/A bytes", times["seal"]),
+        row("lay out the campaign's blank page (once per process and template)", times["blank"]),
+        row("stamp values into the blank page + seal", times["stamp"]),
         row("**issue**: number + render PDF/A + seal + SHA-256 + store", issued),
         row("serve stored certificate: GET + read body", served),
     ]  # fmt: skip

@@ -12,6 +12,7 @@ import base64
 import functools
 import hashlib
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +22,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import seals
+from . import seals, stamping
 from .models import Instansi, PaperSize
 from .pdf import layout
+
+log = logging.getLogger(__name__)
 
 PAPER = {PaperSize.A4: (210, 297), PaperSize.F4: (215, 330)}
 SIDE_MARGINS_MM = 36  # pdf/_page.html: 18 mm left and right
@@ -127,3 +130,47 @@ def issue(template_name: str, context: dict[str, Any], *, instansi: Instansi, re
                  max_pages=max_pages, densities=densities)  # fmt: skip
     sealed = seals.seal_pdf(pdf, instansi, reason=reason, location=instansi.place_name)
     return IssuedPdf(pdf=sealed, sha256=hashlib.sha256(sealed).hexdigest())
+
+
+def issue_stamped(template_name: str, context: dict[str, Any], *, instansi: Instansi,
+                  reason: str, number: str = "") -> IssuedPdf | None:  # fmt: skip
+    """issue() for a one-page document, by stamping its values into its template's blank page
+    (portal.stamping): laid out once per process, each document then costs its values and its
+    seal. None when a value cannot be stamped exactly as issue() would print it: the caller
+    issues that one with issue()."""
+    seals.get_seal(instansi)
+    slots: dict = {}
+    page = page_context(instansi, number=number)
+    with translation.override("id"):
+        html = render_to_string(
+            template_name, {**context, "doc": page, "density": 0, stamping.SLOTS: slots}
+        )
+    blank = _blank_page(html)
+    if blank is None:
+        return None
+    stream = io.BytesIO(blank.pdf)
+    writer = seals.open_writer(stream)
+    if not stamping.fill(blank, slots, writer):
+        return None
+    seals.seal_writer(writer, instansi, reason=reason, location=instansi.place_name)
+    sealed = stream.getvalue()
+    return IssuedPdf(pdf=sealed, sha256=hashlib.sha256(sealed).hexdigest())
+
+
+@functools.lru_cache(maxsize=32)
+def _blank_page(html: str) -> stamping.BlankPage | None:
+    """The page of a document rendered with slots, their probes hidden (None beyond a page).
+    Keyed by that HTML, which holds everything the documents of one template share: a change
+    to the campaign's text, the letterhead or the paper makes a new one."""
+    document = layout(html.replace("</head>", stamping.HIDE_PROBES + "</head>", 1),
+                      pdf_variant=PDF_VARIANT)  # fmt: skip
+    if len(document.pages) != 1:
+        return None
+    try:
+        return stamping.BlankPage.from_document(
+            document, document.write_pdf(pdf_variant=PDF_VARIANT)
+        )
+    except stamping.Unstampable:
+        # A template whose slots break the rules: its documents are still issued, laid out.
+        log.exception("Template cannot be stamped")
+        return None

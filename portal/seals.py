@@ -361,6 +361,19 @@ def seal_pdf(pdf: bytes, instansi, *, reason: str, location: str = "") -> bytes:
 def seal_stream(stream, instansi, *, reason: str, location: str = "") -> None:
     """Seal a PDF in a seekable, writable binary stream in place (big merged files stay on
     disk)."""
+    stream.seek(0)
+    seal_writer(open_writer(stream), instansi, reason=reason, location=location)
+
+
+def open_writer(stream):
+    """A pyHanko incremental writer on a PDF in a seekable, writable stream: what is added
+    through it is sealed with it by seal_writer(), in one revision."""
+    return _writer_class()(stream, strict=False)
+
+
+def seal_writer(writer, instansi, *, reason: str, location: str = "") -> None:
+    """Seal the document of an open_writer(), with what was added through the writer, into
+    the writer's stream."""
     from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
     from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 
@@ -377,8 +390,6 @@ def seal_stream(stream, instansi, *, reason: str, location: str = "") -> None:
     )
     url = settings.SEAL_TIMESTAMP_URL
     signer = PdfSigner(meta, signer=seal.signer, timestamper=_timestamper(url) if url else None)
-    stream.seek(0)
-    writer = _writer_class()(stream, strict=False)
     _outside_event_loop(signer.sign_pdf, writer, bytes_reserved=seal.bytes_reserved, in_place=True)
 
 
