@@ -150,7 +150,12 @@ def issue_stamped(template_name: str, context: dict[str, Any], *, instansi: Inst
         return None
     stream = io.BytesIO(blank.pdf)
     writer = seals.open_writer(stream)
-    if not stamping.fill(blank, slots, writer):
+    try:
+        if not stamping.fill(blank, slots, writer):
+            return None
+    except Exception:
+        # Stamping only saves time: whatever breaks it, the document is laid out whole.
+        log.exception("Stamping %s failed", template_name)
         return None
     seals.seal_writer(writer, instansi, reason=reason, location=instansi.place_name)
     sealed = stream.getvalue()

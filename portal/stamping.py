@@ -26,6 +26,7 @@ import html
 import io
 import re
 import subprocess
+import unicodedata
 import zlib
 from dataclasses import dataclass, field
 
@@ -45,6 +46,10 @@ DROPPED_TABLES = {
 }
 PX = 0.75  # WeasyPrint lays out in CSS pixels; PDF user space is in points
 BOLD = re.compile(r"<b>(.*?)</b>", re.DOTALL)
+HTML_SPACES = re.compile(r"[ \t\n\r\f]+")  # what white-space: normal collapses (not U+00A0)
+# Characters a layout treats specially (controls, soft hyphens, zero-width joiners, line
+# separators) or positions by their neighbours (combining marks): laid out whole.
+SPECIAL = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp", "Mn", "Me"}
 TAG = re.compile(r"<")
 
 
@@ -77,7 +82,7 @@ class Runs:
         after_space = True
         for bold, piece in pieces:
             kept = []
-            for char in re.sub(r"\s+", " ", html.unescape(piece)):
+            for char in HTML_SPACES.sub(" ", html.unescape(piece)):
                 if not (char == " " and after_space):
                     kept.append(char)
                 after_space = char == " "
@@ -194,8 +199,14 @@ def _text_slot(box, line, block, page_height: float) -> TextSlot:
         if any(not _blank(child) for child in line.children if child is not box):
             raise Unstampable(f"slot {box.element.get('data-slot')}: alone on a centred line")
         centre = (text.position_x + text.width / 2) * PX  # the probe was centred there
-    elif line.style["text_align_all"] not in ("left", "start", "justify"):
+    elif line.style["text_align_all"] not in ("left", "start"):
         raise Unstampable(f"slot {box.element.get('data-slot')}: left or centred")
+    if (style["text_transform"], style["letter_spacing"], style["word_spacing"]) != (
+        "none",
+        "normal",
+        0,
+    ):
+        raise Unstampable(f"slot {box.element.get('data-slot')}: text as it is written")
     underline = None
     if "underline" in style["text_decoration_line"]:
         layout = text.pango_layout
@@ -263,7 +274,10 @@ class Face:
         import uharfbuzz
 
         face, font = self.hb
-        if any(font.get_nominal_glyph(ord(char)) is None for char in text):
+        if any(
+            unicodedata.category(char) in SPECIAL or font.get_nominal_glyph(ord(char)) is None
+            for char in text
+        ):
             return None
         buffer = uharfbuzz.Buffer()
         buffer.add_str(text)

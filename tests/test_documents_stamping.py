@@ -108,6 +108,26 @@ def test_what_does_not_fit_its_line_is_laid_out_whole(employee, name):
     assert "王小明" in text_of(pdf)
 
 
+@pytest.mark.parametrize("name", ["Maria\u00adBere", "Maria\u200bBere", "Mari\u0301a Bere"])
+def test_characters_a_layout_treats_specially_are_laid_out_whole(employee, name):
+    """A soft hyphen or a zero-width space prints nothing unless the line breaks there; a
+    combining accent is placed by its neighbour: only the whole layout gets them right."""
+    signature = memory_signature(employee, make_campaign(employee.instansi), name=name)
+    assert stamped(signature) is None
+
+
+def test_stamping_that_breaks_falls_back_to_the_whole_layout(employee, monkeypatch, caplog):
+    def broken(*args):
+        raise RuntimeError("font subsetting failed")
+
+    monkeypatch.setattr(stamping, "fill", broken)
+    signature = memory_signature(employee, make_campaign(employee.instansi))
+    assert stamped(signature) is None
+    assert "Stamping pdf/certificate.html failed" in caplog.text
+    pdf = render_certificate(signature, NUMBER).pdf
+    assert seals.validate(pdf).ok and NUMBER in text_of(pdf)
+
+
 def test_a_slot_value_is_plain_text_in_bold_or_not():
     runs = stamping.Runs.from_html
     assert runs("  Maria &amp;  Bere ").runs == ((False, "Maria & Bere"),)
@@ -115,6 +135,7 @@ def test_a_slot_value_is_plain_text_in_bold_or_not():
         (True, "800.1"), (False, " · Kode: "), (True, "AB-CD"),
     )  # fmt: skip
     assert runs("one<br>two").runs is None
+    assert runs("Ni\u00a0Luh").runs == ((False, "Ni\u00a0Luh"),)  # no-break space kept
     slots: dict = {}
     stamping.record(slots, "name", runs("A"))
     stamping.record(slots, "name", runs("B"))
