@@ -134,6 +134,8 @@ def test_each_home_fits_the_desktop_navbar_and_the_phone(live_server, page: Page
 def test_the_menus_work_by_keyboard(live_server, page: Page, region, asn_user, camat_user):
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server.url, "bkd.belu")
+    # Bootstrap is a deferred script: a key pressed before it runs opens nothing, ever.
+    page.wait_for_function("() => window.bootstrap !== undefined")
     menu = page.get_by_role("button", name="Ikrar & pakta")
     menu.focus()
     page.keyboard.press("Enter")
