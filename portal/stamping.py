@@ -201,11 +201,8 @@ def _text_slot(box, line, block, page_height: float) -> TextSlot:
         centre = (text.position_x + text.width / 2) * PX  # the probe was centred there
     elif line.style["text_align_all"] not in ("left", "start"):
         raise Unstampable(f"slot {box.element.get('data-slot')}: left or centred")
-    if (style["text_transform"], style["letter_spacing"], style["word_spacing"]) != (
-        "none",
-        "normal",
-        0,
-    ):
+    spacing = (style["text_transform"], style["letter_spacing"], style["word_spacing"])
+    if spacing != ("none", "normal", 0):
         raise Unstampable(f"slot {box.element.get('data-slot')}: text as it is written")
     underline = None
     if "underline" in style["text_decoration_line"]:
@@ -243,7 +240,7 @@ def _image_slot(box, page_height: float) -> ImageSlot:
         top=page_height - box.content_box_y() * PX,
         width=None if style["width"] == "auto" else box.width * PX,
         height=box.height * PX,
-        max_width=box.max_width * PX if box.max_width != float("inf") else float("inf"),
+        max_width=box.max_width * PX,  # infinite when none is set
         pixelated=style["image_rendering"] == "pixelated",
     )
 
