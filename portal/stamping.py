@@ -92,10 +92,6 @@ class Runs:
             runs[-1] = (runs[-1][0], runs[-1][1].rstrip(" "))
         return cls(tuple((bold, text) for bold, text in runs if text))
 
-    @property
-    def text(self) -> str:
-        return "".join(piece for _, piece in self.runs or ())
-
 
 @dataclass(frozen=True)
 class Picture:
