@@ -4,7 +4,8 @@ Loading it (the user, its instansi, employee, unit and official, and whether it 
 is two queries, but Django
 builds and compiles that query anew on every request: a quarter of a gunicorn worker's time
 during a signing rush (docs/benchmarks.md). With the shared cache of REDIS_URL a pickled copy
-is kept for settings.USER_CACHE_SECONDS, and changes drop it:
+is kept for settings.USER_CACHE_SECONDS, put there by the login (which loads the user the
+same way) or by the first request that needs it, and changes drop it:
 
 - a save or delete of a user, or of the employee or official it is linked to, drops that
   user's copy, at once and again after COMMIT;
@@ -23,6 +24,7 @@ import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -66,6 +68,22 @@ def load(user_id, fetch: Callable):
     return user
 
 
+def remember(user) -> None:
+    """At login: the user just authenticated, when loaded as every request loads it
+    (User.objects.for_request), is the copy the next pages read."""
+    from .models import User
+
+    links = (User.instansi, User.employee, User.official)
+    if not settings.USER_CACHE_SECONDS or not all(link.is_cached(user) for link in links):
+        return
+    user.is_unit_head  # noqa: B018 - kept with the copy, as load() does
+    cache.set(_key(user.pk), (cache.get(GENERATION), user), settings.USER_CACHE_SECONDS)
+
+
+def _logged_in(sender, request, user, **kwargs) -> None:
+    remember(user)
+
+
 def forget(user_ids: Iterable) -> None:
     keys = [_key(pk) for pk in user_ids]
     if keys and settings.USER_CACHE_SECONDS:
@@ -103,6 +121,7 @@ def connect() -> None:
     receivers = [(User, _user_changed), (Employee, _linked_changed),
                  (Official, _linked_changed), (Unit, _shared_changed),
                  (Instansi, _shared_changed)]  # fmt: skip
+    user_logged_in.connect(_logged_in, dispatch_uid="session_user.logged_in")
     for model, receiver in receivers:
         for signal in (post_save, post_delete):
             signal.connect(receiver, sender=model, dispatch_uid=f"session_user.{model.__name__}")

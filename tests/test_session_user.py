@@ -164,6 +164,28 @@ def test_logging_in_again_keeps_the_copy(client, unit, django_assert_num_queries
         assert fresh_copy(user).pk == user.pk
 
 
+@cached
+def test_a_login_leaves_the_copy_for_the_first_page(client, unit, django_assert_num_queries):
+    """The login loads the user as every request does and keeps it: the page after it reads
+    no user from the database."""
+    user = make_user(employee=make_employee(unit, "Yosef Nahak"))
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    with django_assert_num_queries(0):
+        copy = fresh_copy(user)
+    assert copy.employee.unit.name == unit.name and copy.employee.instansi == unit.instansi
+    assert copy.is_unit_head is False
+
+
+@cached
+def test_a_login_by_another_path_leaves_no_partial_copy(asn_user, django_assert_num_queries):
+    """force_login (and activation) hand over a user loaded without its links: not kept,
+    so no page ever reads a copy without its employee and unit."""
+    login(asn_user)
+    with django_assert_num_queries(2):
+        assert fresh_copy(asn_user).employee.unit.name == asn_user.employee.unit.name
+
+
 def test_a_release_that_changes_any_model_in_the_copy_never_reads_old_copies():
     """The key carries the columns of the user and of every row pickled with it."""
     from portal.caching import model_shape

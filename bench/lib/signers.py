@@ -123,31 +123,38 @@ def seed(instansi_count: int, employees: int) -> tuple[list[Account], float]:
 
 
 def make_sessions(accounts: list[Account]) -> None:
-    """Sessions as django.contrib.auth.login (force_login) stores them, in bulk."""
+    """What a login over HTTP leaves behind, in bulk: the session row, its copy in the shared
+    cache (the cached_db engine writes both) and the user's copy (portal.session_user)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.backends import cached_db
     from django.contrib.sessions.models import Session
+    from django.core.cache import caches
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
+    from portal import session_user
     from portal.models import User
 
-    hashes = {
-        u.pk: u.get_session_auth_hash()
-        for u in User.objects.filter(pk__in=[a.user_id for a in accounts])
+    users = {
+        u.pk: u for u in User.objects.for_request().filter(pk__in=[a.user_id for a in accounts])
     }
-    store = SessionStore()
+    store = cached_db.SessionStore()
     expires = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    rows = []
+    rows, cached = [], {}
     for account in accounts:
         key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
-        data = {SESSION_KEY: str(account.user_id), HASH_SESSION_KEY: hashes[account.user_id],
-                BACKEND_SESSION_KEY: AUTH_BACKEND}  # fmt: skip
+        data = {SESSION_KEY: str(account.user_id), BACKEND_SESSION_KEY: AUTH_BACKEND,
+                HASH_SESSION_KEY: users[account.user_id].get_session_auth_hash()}  # fmt: skip
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
+        cached[store.cache_key_prefix + key] = data
         account.session_key = key
         account.cookies = {settings.SESSION_COOKIE_NAME: key}
     Session.objects.bulk_create(rows, batch_size=2000)
+    if cached_db.__name__ == settings.SESSION_ENGINE:
+        caches[settings.SESSION_CACHE_ALIAS].set_many(cached, settings.SESSION_COOKIE_AGE)
+    for user in users.values():
+        session_user.remember(user)
 
 
 def login_action(http: Http):
