@@ -81,10 +81,11 @@ def test_signing_costs_a_fixed_handful_of_queries(
     # is_unit_head for the navigation
     with django_assert_num_queries(5):
         assert client.get(sign_url(campaign)).status_code == 200
-    # session, user, own signature, then savepoint, chain head lock, insert, chain head
-    # update, release: the campaign (Campaign.cached) and the open apel
-    # (Apel.not_ended_cached) are the copies the requests before left in the cache
-    with django_assert_num_queries(8):
+    # session, user, then savepoint, chain head lock, insert, chain head update, release: the
+    # campaign (Campaign.cached) and the open apel (Apel.not_ended_cached) are the copies the
+    # requests before left in the cache, and an earlier signature would be found by the
+    # insert's constraint
+    with django_assert_num_queries(7):
         assert client.post(sign_url(campaign), form_data()).status_code == 302
 
 
@@ -295,6 +296,19 @@ class TestPermissions:
         code = Signature.objects.get().code
         colleague = make_user(employee=make_employee(unit, "Yakobus Mali"))
         assert login(colleague).get(reverse("pledges:signed", args=[code])).status_code == 404
+
+
+def test_an_unsignable_form_from_a_signer_who_already_signed_leads_to_the_signature(
+    asn_user, employee, campaign
+):
+    """A POST that signs learns of the earlier signature from the constraint; one that would
+    not sign (a blank pad from an old tab) is still sent to it rather than shown errors."""
+    client = login(asn_user)
+    client.post(sign_url(campaign), form_data())
+    response = client.post(sign_url(campaign), form_data(signature=""), follow=True)
+    assert "Dokumen ini sudah Anda tanda tangani." in response.content.decode()
+    assert response.redirect_chain[-1][0].startswith(reverse("pledges:signed", args=[
+        Signature.objects.get(employee=employee).code]))  # fmt: skip
 
 
 def test_the_same_submission_sent_again_gets_the_first_result(asn_user, employee, campaign):
