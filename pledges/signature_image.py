@@ -41,7 +41,8 @@ def validate_png(data: bytes) -> None:
         raise ValidationError(_("Gambar tanda tangan terlalu besar."), code="too_big")
     if not data.startswith(PNG_MAGIC):
         raise ValidationError(_("Tanda tangan harus berupa gambar PNG."), code="format")
-    if not _complete(data):
+    chunks = _chunks(data)
+    if chunks is None:
         raise ValidationError(_("Gambar tanda tangan rusak."), code="corrupt")
     try:
         with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
@@ -52,8 +53,7 @@ def validate_png(data: bytes) -> None:
                     % {"w": width, "h": height},
                     code="dimensions",
                 )
-            image.load()
-            ink = _ink_mask(image)
+            ink = _ink_mask(_decoded(image, b"".join(chunks.get(b"IDAT", []))))
     except ValidationError:
         raise
     except Exception:  # noqa: BLE001 - Pillow raises many types on hostile bytes; all mean corrupt
@@ -72,42 +72,63 @@ def validate_png(data: bytes) -> None:
 
 
 MAX_INFLATED = 64 * 2**20
+# What a browser's canvas sends (8-bit, not interlaced, no palette) and Image.frombytes can
+# decode from the image data alone.
+PLAIN_MODES = {"RGBA", "RGB", "LA", "L"}
 
 
-def _complete(data: bytes) -> bool:
-    """Every chunk whole with its checksum, IHDR first, IEND last, and the image data one
-    finished zlib stream. Checked here, byte by byte, because Pillow pads a truncated image
-    silently once anything in the process (WeasyPrint does) sets LOAD_TRUNCATED_IMAGES."""
-    position, kinds, inflater, inflated = len(PNG_MAGIC), [], zlib.decompressobj(), 0
+def _chunks(data: bytes) -> dict[bytes, list[bytes]] | None:
+    """The chunks' bodies by kind, when every chunk is whole with its checksum, IHDR first and
+    IEND last; else None."""
+    position, kinds, bodies = len(PNG_MAGIC), [], {}
     while position + 12 <= len(data):
         (length,) = struct.unpack(">I", data[position : position + 4])
         kind = data[position + 4 : position + 8]
         body = data[position + 8 : position + 8 + length]
         end = position + 12 + length
         if end > len(data) or len(body) != length:
-            return False
+            return None
         (crc,) = struct.unpack(">I", data[end - 4 : end])
         if zlib.crc32(kind + body) != crc:
-            return False
-        if kind == b"IDAT":
-            try:
-                while body and not inflater.eof:
-                    inflated += len(inflater.decompress(body, 1 << 20))
-                    body = inflater.unconsumed_tail
-                    if inflated > MAX_INFLATED:
-                        return False
-            except zlib.error:
-                return False
+            return None
         kinds.append(kind)
+        bodies.setdefault(kind, []).append(body)
         position = end
         if kind == b"IEND":
             break
-    return (
-        position == len(data)
-        and kinds[:1] == [b"IHDR"]
-        and kinds[-1:] == [b"IEND"]
-        and inflater.eof
-    )
+    whole = position == len(data) and kinds[:1] == [b"IHDR"] and kinds[-1:] == [b"IEND"]
+    return bodies if whole else None
+
+
+def _decoded(image: Image.Image, idat: bytes) -> Image.Image:
+    """The pixels, refusing image data that ends early. Pillow's loader would pad it silently
+    once anything in the process (WeasyPrint does) sets LOAD_TRUNCATED_IMAGES; frombytes
+    never does. A browser's PNG is decoded once, straight from its image data; any other
+    kind (palette, transparency chunk, interlace, 16 bits) only after the data inflated
+    whole."""
+    plain = image.tile[0].args == image.mode in PLAIN_MODES and not image.info.get("interlace")
+    if plain and "transparency" not in image.info:
+        decoded = Image.new(image.mode, image.size)
+        decoded.frombytes(idat, "zip", image.mode)
+        return decoded
+    if not _inflates_whole(idat):
+        raise ValueError("image data ends early")
+    image.load()
+    return image
+
+
+def _inflates_whole(idat: bytes) -> bool:
+    """One finished zlib stream, inflating to at most MAX_INFLATED bytes."""
+    inflater, inflated = zlib.decompressobj(), 0
+    try:
+        while idat and not inflater.eof:
+            inflated += len(inflater.decompress(idat, 1 << 20))
+            idat = inflater.unconsumed_tail
+            if inflated > MAX_INFLATED:
+                return False
+    except zlib.error:
+        return False
+    return inflater.eof
 
 
 OPAQUE = [255 if a > 64 else 0 for a in range(256)]

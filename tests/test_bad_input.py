@@ -86,6 +86,75 @@ def test_a_truncated_png_is_refused_even_after_a_pdf_was_rendered(asn_user, camp
     assert not Signature.objects.exists()
 
 
+def png_with_image_data(png: bytes, idat: bytes) -> bytes:
+    """The same PNG with other image data in one IDAT chunk, its checksum right."""
+    import struct
+    import zlib
+
+    position, out = 8, [png[:8]]
+    while position < len(png):
+        (length,) = struct.unpack(">I", png[position : position + 4])
+        kind = png[position + 4 : position + 8]
+        if kind == b"IDAT":
+            if idat is not None:
+                out.append(struct.pack(">I", len(idat)) + b"IDAT" + idat
+                           + struct.pack(">I", zlib.crc32(b"IDAT" + idat)))  # fmt: skip
+            idat = None  # one chunk for all of the image data
+        else:
+            out.append(png[position : position + 12 + length])
+        position += 12 + length
+    return b"".join(out)
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "P"], ids=["browser-rgba", "palette"])
+def test_image_data_that_ends_early_inside_whole_chunks_is_refused(asn_user, campaign, mode):
+    """Every chunk whole with its checksum, but the compressed pixels stop halfway: refused
+    both for the browser's kind of PNG (decoded once) and any other kind, even once WeasyPrint
+    has made Pillow pad truncated images."""
+    import zlib
+
+    from PIL import ImageFile
+
+    from portal.documents import render
+
+    render("pdf/pakta_recap.html", {"signed": [], "unsigned": []}, instansi=campaign.instansi)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    image = Image.open(io.BytesIO(drawn_png()))
+    if mode == "P":
+        image = image.convert("RGB").convert("P")
+    whole = io.BytesIO()
+    image.save(whole, "PNG")
+    filtered = b"".join(b"\0" + row for row in _rows(image))
+    compressed = zlib.compress(filtered)
+    cut = png_with_image_data(whole.getvalue(), compressed[: len(compressed) // 2])
+    response = login(asn_user).post(
+        reverse("pledges:sign", args=[campaign.pk]), sign_form(signature=data_url(cut))
+    )
+    assert response.status_code == 400 and "rusak" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def _rows(image: Image.Image) -> list[bytes]:
+    raw, stride = image.tobytes(), len(image.tobytes()) // image.height
+    return [raw[i : i + stride] for i in range(0, len(raw), stride)]
+
+
+@pytest.mark.parametrize("mode", ["P", "L", "LA", "RGB"])
+def test_a_signature_png_of_another_kind_is_accepted(asn_user, campaign, mode):
+    """Not what a browser's canvas sends, but a real image with ink on it."""
+    image = Image.open(io.BytesIO(drawn_png()))
+    white = Image.new("RGBA", image.size, "white")
+    flat = Image.alpha_composite(white, image)
+    buffer = io.BytesIO()
+    flat.convert(mode).save(buffer, "PNG")
+    response = login(asn_user).post(
+        reverse("pledges:sign", args=[campaign.pk]),
+        sign_form(signature=data_url(buffer.getvalue())),
+    )
+    assert response.status_code == 302
+    assert Signature.objects.count() == 1
+
+
 def test_a_very_long_typed_name_is_refused(asn_user, campaign):
     response = login(asn_user).post(
         reverse("pledges:sign", args=[campaign.pk]),
