@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 GENESIS = "0" * 64
 
@@ -74,6 +74,36 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain} #{self.seq}"
+
+    # Written in SQL: the ORM compiles a SELECT ... FOR UPDATE and an UPDATE anew on every
+    # signing, a tenth of the request's CPU for two statements that never change.
+
+    @classmethod
+    def lock(cls, chain: str) -> tuple[int, str]:
+        """The chain's head, locked until COMMIT: its seq and last hash. An append waiting on
+        the lock reads the head its predecessor left."""
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with connection.cursor() as cursor:
+            cursor.execute(cls._sql("SELECT {seq}, {last_hash} FROM {table} WHERE {chain} = %s")
+                           + lock, [chain])  # fmt: skip
+            row = cursor.fetchone()
+        if row is None:
+            # The chain's first record: concurrent first appends create one head between them.
+            cls.objects.get_or_create(chain=chain)
+            return cls.lock(chain)
+        return row[0], row[1]
+
+    @classmethod
+    def advance(cls, chain: str, seq: int, record_hash: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(cls._sql("UPDATE {table} SET {seq} = %s, {last_hash} = %s "
+                                    "WHERE {chain} = %s"), [seq, record_hash, chain])  # fmt: skip
+
+    @classmethod
+    def _sql(cls, template: str) -> str:
+        quote = connection.ops.quote_name
+        names = {f.name: quote(f.column) for f in cls._meta.concrete_fields}
+        return template.format(table=quote(cls._meta.db_table), **names)
 
 
 class ImmutableRecord(Exception):
@@ -188,20 +218,12 @@ class ChainedRecord(AppendOnly):
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("ChainedRecord.append() must run inside transaction.atomic")
         self.chain = self.chain_key()
-        heads = ChainHead.objects.select_for_update()
-        try:
-            head = heads.get(chain=self.chain)
-        except ChainHead.DoesNotExist:
-            # The chain's first record: concurrent first appends create one head between them.
-            ChainHead.objects.get_or_create(chain=self.chain)
-            head = heads.get(chain=self.chain)
-        self.seq = head.seq + 1
-        self.prev_hash = head.last_hash
+        seq, self.prev_hash = ChainHead.lock(self.chain)
+        self.seq = seq + 1
         self.record_hash = self.compute_hash()
         self.anchor_hmac = anchor(self.record_hash)
         self.save(force_insert=True)
-        head.seq, head.last_hash = self.seq, self.record_hash
-        head.save(update_fields=["seq", "last_hash"])
+        ChainHead.advance(self.chain, self.seq, self.record_hash)
 
 
 @dataclass
