@@ -137,7 +137,7 @@ DARK = [255 if v < 200 else 0 for v in range(256)]
 
 def _ink_mask(image: Image.Image) -> Image.Image:
     """Pixels that are visibly drawn, 255 where opaque and darker than the paper, else 0."""
-    rgba = image.convert("RGBA")
+    rgba = image if image.mode == "RGBA" else image.convert("RGBA")
     return ImageChops.multiply(rgba.getchannel("A").point(OPAQUE), rgba.convert("L").point(DARK))
 
 

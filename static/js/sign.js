@@ -52,9 +52,12 @@
   }
 
   function resize() {
-    // Draw at device resolution so the stored PNG is sharp; resizing clears the canvas, so
-    // redraw it: redraw() keeps both the strokes and a drawing restored by fromDataURL.
-    var ratio = Math.max(window.devicePixelRatio || 1, 1);
+    // Draw at device resolution so the stored PNG is sharp, but at most twice the CSS pixels:
+    // the certificate prints the pad's 200 px in 18 mm, so 2x is already over 500 dpi, and a
+    // 3x phone's PNG has 2.25 times the pixels to send and for the server to check.
+    // Resizing clears the canvas, so redraw it: redraw() keeps both the strokes and a drawing
+    // restored by fromDataURL.
+    var ratio = Math.min(Math.max(window.devicePixelRatio || 1, 1), 2);
     canvas.width = canvas.offsetWidth * ratio;
     canvas.height = canvas.offsetHeight * ratio;
     canvas.getContext("2d").scale(ratio, ratio);

@@ -158,3 +158,27 @@ def test_a_refused_drawing_survives_a_resize_and_signs(
     signature = Signature.objects.get(employee=employee)
     assert signature.method == Signature.Method.DRAWN
     assert signature.image
+
+
+def test_a_sharp_phone_screen_sends_at_most_twice_the_pads_css_pixels(
+    live_server, browser, instansi, employee, asn_user
+):
+    """A 3x phone draws on a 2x canvas: the PNG it sends (and the server checks, and the
+    certificate prints at over 500 dpi) has 2.25 times fewer pixels than at 3x."""
+    from PIL import Image
+
+    make_campaign(instansi)
+    context = browser.new_context(viewport=PHONE, device_scale_factor=3)
+    page = context.new_page()
+    try:
+        open_signing_page(page, live_server.url, asn_user.username)
+        check_points(page, range(1, len(ikrar_points()) + 1))
+        draw_signature(page)
+        css = page.locator("#signature-pad").bounding_box()
+        page.get_by_role("button", name="Tanda tangani ikrar").click()
+        expect(page.get_by_text("Terima kasih. Ikrar Anda telah tercatat.")).to_be_visible()
+    finally:
+        context.close()
+    with Signature.objects.get(employee=employee).image.open("rb") as stored:
+        width, height = Image.open(stored).size
+    assert (width, height) == (round(css["width"]) * 2, round(css["height"]) * 2)
