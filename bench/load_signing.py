@@ -489,6 +489,9 @@ def main() -> None:
         if args.mode != "verify" and not args.no_drain:
             drained = drain(ctx)
         if args.mode != "verify" and not args.no_profile:
+            # Logged in just before, as the signing phase's employees were: a login's copy of
+            # the user lives USER_CACHE_SECONDS, and the reserve's sessions are minutes old.
+            make_sessions(reserve[:PYSPY_USERS])
             spy = pyspy_profile(env, tmp, best.workers, reserve[:PYSPY_USERS], points=4,
                                 concurrency=args.concurrency, max_seconds=args.max_seconds,
                                 database=db.db_name(URL), quiet=ctx.quiet)  # fmt: skip
