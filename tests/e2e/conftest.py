@@ -38,3 +38,14 @@ def browser_context_args(browser_context_args):
     collapsed menu at once instead of over 350 ms, during which a click on a menu still being
     revealed lands on whatever lies under it (a flaky failure seen under CI load)."""
     return {**browser_context_args, "reduced_motion": "reduce"}
+
+
+def open_menu(page, name: str):
+    """Open a dropdown of the main navigation and return the navigation. Bootstrap is a
+    deferred, low-priority script: a click before it has run opens nothing (a CI flake)."""
+    page.wait_for_function("() => window.bootstrap !== undefined")
+    nav = page.get_by_role("navigation", name="Navigasi utama")
+    button = nav.get_by_role("button", name=name)
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    return nav

@@ -16,6 +16,7 @@ from pledges.services import sign_pakta
 from portal.audit import record
 from portal.models import Official, Unit, User
 from tests.conftest import make_employee, make_unit, make_user
+from tests.e2e.conftest import open_menu
 from tests.e2e.test_accessibility import assert_accessible, log_in
 from tests.pledges_helpers import decide, drawn_input, make_campaign, make_signature
 from tests.sanctions_helpers import make_case
@@ -145,7 +146,6 @@ def test_the_menus_work_by_keyboard(live_server, page: Page, region, asn_user, c
     page.keyboard.press("Escape")
     expect(menu).to_have_attribute("aria-expanded", "false")
     shoot(page, "nav-bkd-desktop")
-    nav = page.get_by_role("navigation", name="Navigasi utama")
-    nav.get_by_role("button", name="Administrasi").click()
+    nav = open_menu(page, "Administrasi")
     nav.get_by_role("link", name="Log audit").click()
     expect(page.get_by_role("heading", name="Log audit")).to_be_visible()

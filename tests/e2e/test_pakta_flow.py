@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from pledges.models import DownloadEvent, Signature
 from pledges.services import SignatureInput, sign_pakta
 from tests.conftest import PASSWORD, make_employee, make_unit
+from tests.e2e.conftest import open_menu
 from tests.pledges_helpers import data_url, drawn_png, make_campaign
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -40,8 +41,7 @@ def test_the_demo_camat_signs_the_pakta(live_server, page: Page, instansi, kecam
     campaign = make_campaign(instansi)
     log_in(page, base, camat_user.username)
 
-    nav = page.get_by_role("navigation", name="Navigasi utama")
-    nav.get_by_role("button", name="Ikrar & pakta").click()
+    nav = open_menu(page, "Ikrar & pakta")
     nav.get_by_role("link", name="Pakta integritas", exact=True).click()
     expect(page).to_have_url(f"{base}/pakta/")
     page.get_by_role("link", name="Tanda tangani pakta integritas").click()
@@ -80,8 +80,7 @@ def test_the_sekda_downloads_the_zip(live_server, page: Page, instansi, kecamata
         codes.append(pakta.code)
 
     log_in(page, base, sekda_user.username)
-    nav = page.get_by_role("navigation", name="Navigasi utama")
-    nav.get_by_role("button", name="Ikrar & pakta").click()
+    nav = open_menu(page, "Ikrar & pakta")
     nav.get_by_role("link", name="Rekap pakta", exact=True).click()
     table = page.locator("table tbody")
     expect(table.get_by_role("cell", name=kecamatan.name, exact=True)).to_be_visible()

@@ -6,6 +6,7 @@ from playwright.sync_api import Page, expect
 
 from pledges.models import ReviewEvent, Signature
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import open_menu
 from tests.pledges_helpers import make_campaign, make_signature
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -36,8 +37,7 @@ def test_the_bkd_returns_a_signature_and_the_asn_signs_again(live_server, page: 
 
     # (1) The BKD admin returns the signature from the review queue.
     log_in(page, base, bkd_user.username)
-    nav = page.get_by_role("navigation", name="Navigasi utama")
-    nav.get_by_role("button", name="Ikrar & pakta").click()
+    nav = open_menu(page, "Ikrar & pakta")
     nav.get_by_role("link", name="Telaah", exact=True).click()
     expect(page).to_have_url(f"{base}/telaah/")
     name_link = page.locator("table tbody").get_by_role("link", name=employee.name, exact=True)
