@@ -94,12 +94,9 @@ def sign(root: Path, media: Path, start: int, count: int) -> None:
     # So are the sessions: logging in is measured in its own phase of bench/load_signing.py,
     # and a force_login per signing (about 5 ms of CPU: a session written to the database and
     # the cache, the login signals) used to be counted as the signing's. A client of its own
-    # for each, since logging a client in again ends its previous session. The users are
-    # loaded as the login form loads them (for_request, where the checkout has it), so that
-    # a checkout whose login keeps the user's copy in the cache keeps it here too.
+    # for each, since logging a client in again ends its previous session. (A checkout whose
+    # login keeps the user's copy in the cache keeps it here too.)
     sessions = {}
-    if hasattr(User.objects, "for_request"):
-        asn = User.objects.for_request().filter(pk__in=asn).order_by("pk")
     for n, user in enumerate(asn[start : start + WARMUP + MEASURED], start):
         login = Client()
         login.force_login(user, backend=backend)

@@ -386,11 +386,6 @@ class PortalUserManager(UserManager):
             "instansi", "employee__unit", "employee__instansi", "official__instansi"
         )
 
-    def get_by_natural_key(self, username):
-        """The login's user, loaded as every request loads it: the copy portal.session_user
-        keeps at login, so the first page after it reads no user from the database."""
-        return self.for_request().get(**{self.model.USERNAME_FIELD: username})
-
 
 class User(AbstractUser):
     """A login. ASN log in with their NIP as username; staff roles are scoped to one instansi."""

@@ -4,8 +4,8 @@ Loading it (the user, its instansi, employee, unit and official, and whether it 
 is two queries, but Django
 builds and compiles that query anew on every request: a quarter of a gunicorn worker's time
 during a signing rush (docs/benchmarks.md). With the shared cache of REDIS_URL a pickled copy
-is kept for settings.USER_CACHE_SECONDS, put there by the login (which loads the user the
-same way) or by the first request that needs it, and changes drop it:
+is kept for settings.USER_CACHE_SECONDS, made at login or by the first request that needs
+it, and changes drop it:
 
 - a save or delete of a user, or of the employee or official it is linked to, drops that
   user's copy, at once and again after COMMIT;
@@ -68,20 +68,15 @@ def load(user_id, fetch: Callable):
     return user
 
 
-def remember(user) -> None:
-    """At login: the user just authenticated, when loaded as every request loads it
-    (User.objects.for_request), is the copy the next pages read."""
-    from .models import User
-
-    links = (User.instansi, User.employee, User.official)
-    if not settings.USER_CACHE_SECONDS or not all(link.is_cached(user) for link in links):
-        return
-    user.is_unit_head  # noqa: B018 - kept with the copy, as load() does
-    cache.set(_key(user.pk), (cache.get(GENERATION), user), settings.USER_CACHE_SECONDS)
-
-
 def _logged_in(sender, request, user, **kwargs) -> None:
-    remember(user)
+    """The copy is made at login, so that the first page after it reads no user from the
+    database. Loaded afresh rather than the object the login checked the password of: a change
+    committed during that check (a roster import, a password reset) must not be cached as
+    current, and load() reads the generation before it queries."""
+    from .backends import UserBackend
+
+    if settings.USER_CACHE_SECONDS:
+        UserBackend().get_user(user.pk)
 
 
 def forget(user_ids: Iterable) -> None:

@@ -5,6 +5,8 @@ employee, its official, its unit or instansi, and the roster import's bulk write
 The tests use the per-process cache of the test settings with USER_CACHE_SECONDS switched on;
 deployed, the copies live in Redis (REDIS_URL) and nowhere else."""
 
+from unittest import mock
+
 import pytest
 from django.core.cache import cache
 from django.db import transaction
@@ -166,8 +168,8 @@ def test_logging_in_again_keeps_the_copy(client, unit, django_assert_num_queries
 
 @cached
 def test_a_login_leaves_the_copy_for_the_first_page(client, unit, django_assert_num_queries):
-    """The login loads the user as every request does and keeps it: the page after it reads
-    no user from the database."""
+    """The login loads the user as the next request would and keeps it: the page after it
+    reads no user from the database."""
     user = make_user(employee=make_employee(unit, "Yosef Nahak"))
     response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302
@@ -178,12 +180,19 @@ def test_a_login_leaves_the_copy_for_the_first_page(client, unit, django_assert_
 
 
 @cached
-def test_a_login_by_another_path_leaves_no_partial_copy(asn_user, django_assert_num_queries):
-    """force_login (and activation) hand over a user loaded without its links: not kept,
-    so no page ever reads a copy without its employee and unit."""
-    login(asn_user)
-    with django_assert_num_queries(2):
-        assert fresh_copy(asn_user).employee.unit.name == asn_user.employee.unit.name
+def test_the_login_caches_the_user_as_committed_after_the_password_check(client, unit):
+    """A change committed while the password was checked (a roster import, a password reset)
+    is in the copy: it is loaded afresh, not the object whose password was checked."""
+    user = make_user(employee=make_employee(unit, "Yosef Nahak"))
+    check_password = User.check_password
+
+    def checked_while_another_request_commits(self, raw_password):
+        User.objects.filter(pk=self.pk).update(first_name="Yosef Benediktus")  # no signal
+        return check_password(self, raw_password)
+
+    with mock.patch.object(User, "check_password", checked_while_another_request_commits):
+        client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert fresh_copy(user).first_name == "Yosef Benediktus"
 
 
 def test_a_release_that_changes_any_model_in_the_copy_never_reads_old_copies():

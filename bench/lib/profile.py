@@ -207,10 +207,7 @@ def cprofile_signing(accounts: list[Account], quiet: Quiet) -> dict:
     client = Client(headers={"user-agent": USER_AGENT})
     profiles = {"GET": cProfile.Profile(), "POST": cProfile.Profile()}
     with override_settings(TASKS={"default": {"BACKEND": DB_TASKS}}):
-        # Loaded as the login form loads them, so that force_login leaves the user's copy in
-        # the cache as a login over HTTP does.
-        users = {u.pk: u for u in User.objects.for_request().filter(
-            pk__in=[a.user_id for a in accounts])}  # fmt: skip
+        users = {u.pk: u for u in User.objects.filter(pk__in=[a.user_id for a in accounts])}
 
         def one(account: Account, profiled: bool, timing: dict) -> None:
             client.force_login(users[account.user_id], backend=AUTH_BACKEND)

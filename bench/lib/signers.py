@@ -133,12 +133,10 @@ def make_sessions(accounts: list[Account]) -> None:
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
-    from portal import session_user
+    from portal.backends import UserBackend
     from portal.models import User
 
-    users = {
-        u.pk: u for u in User.objects.for_request().filter(pk__in=[a.user_id for a in accounts])
-    }
+    users = {u.pk: u for u in User.objects.filter(pk__in=[a.user_id for a in accounts])}
     store = cached_db.SessionStore()
     expires = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     rows, cached = [], {}
@@ -153,8 +151,9 @@ def make_sessions(accounts: list[Account]) -> None:
     Session.objects.bulk_create(rows, batch_size=2000)
     if cached_db.__name__ == settings.SESSION_ENGINE:
         caches[settings.SESSION_CACHE_ALIAS].set_many(cached, settings.SESSION_COOKIE_AGE)
-    for user in users.values():
-        session_user.remember(user)
+    backend = UserBackend()
+    for pk in users:  # the copy the login makes (portal.session_user)
+        backend.get_user(pk)
 
 
 def login_action(http: Http):
