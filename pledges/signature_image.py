@@ -78,8 +78,9 @@ PLAIN_MODES = {"RGBA", "RGB", "LA", "L"}
 
 
 def _chunks(data: bytes) -> dict[bytes, list[bytes]] | None:
-    """The chunks' bodies by kind, when every chunk is whole with its checksum, IHDR first and
-    IEND last; else None."""
+    """The chunks' bodies by kind, when every chunk is whole with its checksum, IHDR first,
+    IEND last and the image data in consecutive IDAT chunks (Pillow's loader stops at the
+    first other chunk: split data would pass the ink check and print half); else None."""
     position, kinds, bodies = len(PNG_MAGIC), [], {}
     while position + 12 <= len(data):
         (length,) = struct.unpack(">I", data[position : position + 4])
@@ -91,6 +92,8 @@ def _chunks(data: bytes) -> dict[bytes, list[bytes]] | None:
         (crc,) = struct.unpack(">I", data[end - 4 : end])
         if zlib.crc32(kind + body) != crc:
             return None
+        if kind == b"IDAT" and b"IDAT" in kinds and kinds[-1] != b"IDAT":
+            return None
         kinds.append(kind)
         bodies.setdefault(kind, []).append(body)
         position = end
@@ -101,12 +104,14 @@ def _chunks(data: bytes) -> dict[bytes, list[bytes]] | None:
 
 
 def _decoded(image: Image.Image, idat: bytes) -> Image.Image:
-    """The pixels, refusing image data that ends early. Pillow's loader would pad it silently
-    once anything in the process (WeasyPrint does) sets LOAD_TRUNCATED_IMAGES; frombytes
-    never does. A browser's PNG is decoded once, straight from its image data; any other
-    kind (palette, transparency chunk, interlace, 16 bits) only after the data inflated
-    whole."""
-    plain = image.tile[0].args == image.mode in PLAIN_MODES and not image.info.get("interlace")
+    """The pixels, refusing image data cut short (a zlib stream that stops mid-way). Pillow's
+    loader would pad it silently once anything in the process (WeasyPrint does) sets
+    LOAD_TRUNCATED_IMAGES; frombytes raises instead. A browser's PNG is decoded once,
+    straight from its image data; any other kind (palette, transparency chunk, interlace, 16
+    bits) only after the data inflated whole. Either way a stream that finishes early, with
+    rows missing, is padded with blank rows: what is checked is what the certificate prints."""
+    rawmode = image.tile[0][3]  # (decoder, extents, offset, rawmode) in every Pillow
+    plain = rawmode == image.mode in PLAIN_MODES and not image.info.get("interlace")
     if plain and "transparency" not in image.info:
         decoded = Image.new(image.mode, image.size)
         decoded.frombytes(idat, "zip", image.mode)

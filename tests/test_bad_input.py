@@ -134,6 +134,31 @@ def test_image_data_that_ends_early_inside_whole_chunks_is_refused(asn_user, cam
     assert not Signature.objects.exists()
 
 
+def test_image_data_split_by_another_chunk_is_refused(asn_user, campaign):
+    """Pillow's loader stops at the first chunk that is not image data: a PNG whose data goes
+    on after a text chunk would pass the ink check whole and print half."""
+    import struct
+    import zlib
+
+    png = drawn_png()
+    rows = b"".join(b"\0" + row for row in _rows(Image.open(io.BytesIO(png))))
+    data = zlib.compress(rows)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = png[8 : 8 + 25]  # IHDR, whole
+    split = (png[:8] + header + chunk(b"IDAT", data[:100]) + chunk(b"tEXt", b"Comment\0x")
+             + chunk(b"IDAT", data[100:]) + chunk(b"IEND", b""))  # fmt: skip
+    response = login(asn_user).post(
+        reverse("pledges:sign", args=[campaign.pk]), sign_form(signature=data_url(split))
+    )
+    assert response.status_code == 400 and "rusak" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
 def _rows(image: Image.Image) -> list[bytes]:
     raw, stride = image.tobytes(), len(image.tobytes()) // image.height
     return [raw[i : i + stride] for i in range(0, len(raw), stride)]
