@@ -138,6 +138,10 @@ def append_signature(
             signature.text_hash = _freeze(campaign, now)
             signature.append()
     except IntegrityError as exc:
+        if image:
+            # The usual cause is an earlier signature (another tab, another phone): the file
+            # just written belongs to no row.
+            signature.image.delete(save=False)
         if "one_valid_" in str(exc) or _valid_exists(signature):
             raise AlreadySigned from exc
         raise

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -309,6 +310,17 @@ def test_an_unsignable_form_from_a_signer_who_already_signed_leads_to_the_signat
     assert "Dokumen ini sudah Anda tanda tangani." in response.content.decode()
     assert response.redirect_chain[-1][0].startswith(reverse("pledges:signed", args=[
         Signature.objects.get(employee=employee).code]))  # fmt: skip
+
+
+def test_signing_again_from_another_tab_leaves_no_stray_image_file(asn_user, employee, campaign):
+    """The second POST's image is written before the insert finds the first signature; it is
+    deleted again, so storage holds only the files of signatures."""
+    client = login(asn_user)
+    client.post(sign_url(campaign), form_data())
+    other_tab = client.post(sign_url(campaign), form_data(submission=str(uuid.uuid4())))
+    assert other_tab.status_code == 302
+    kept = Path(Signature.objects.get(employee=employee).image.path)
+    assert list(kept.parents[2].rglob("*.png")) == [kept]  # signatures/<year>/<month>/
 
 
 def test_the_same_submission_sent_again_gets_the_first_result(asn_user, employee, campaign):
