@@ -95,9 +95,13 @@ class ChainHead(models.Model):
 
     @classmethod
     def advance(cls, chain: str, seq: int, record_hash: str) -> None:
+        """Move the locked head on to the record just inserted (seq: that record's)."""
         with connection.cursor() as cursor:
             cursor.execute(cls._sql("UPDATE {table} SET {seq} = %s, {last_hash} = %s "
-                                    "WHERE {chain} = %s"), [seq, record_hash, chain])  # fmt: skip
+                                    "WHERE {chain} = %s AND {seq} = %s"),
+                           [seq, record_hash, chain, seq - 1])  # fmt: skip
+            if cursor.rowcount != 1:
+                raise RuntimeError(f"chain head {chain} moved while locked for #{seq}")
 
     @classmethod
     def _sql(cls, template: str) -> str:
