@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -73,7 +74,7 @@ def main() -> None:
         print(f"{label}: {width} x {height}, {len(png):,} bytes, {ms:.2f} ms")
     text = (
         f"- Machine: {machine()}\n"
-        f"- Command: `{md.command('signature_check.py', __import__('sys').argv[1:])}`\n"
+        f"- Command: `{md.command('signature_check.py', sys.argv[1:])}`\n"
         f"- Median CPU time of {args.runs} checks each, after one warm-up\n\n"
         + md.table(["pad", "pixels (w x h)", "pixels", "PNG bytes", "check (CPU)"], rows)
     )
